@@ -260,7 +260,9 @@ export class NativeEnvironment implements Environment {
     // Controllers need a quorum: start every node before waiting on any.
     await Promise.all(this.kafkaNodes.map((node) => this.service(node.service).start()));
     if (this.kafkaNodes.length > 1) {
-      await waitFor(async () => (await liveBrokerCount(this.endpoints.kafka.direct)) === this.kafkaNodes.length, {
+      // Every node must see every broker: metadata of a just-started node can lag behind the others.
+      const size = this.kafkaNodes.length;
+      await waitFor(async () => (await Promise.all(this.endpoints.kafka.direct.map((b) => liveBrokerCount([b])))).every((n) => n === size), {
         what: `all ${this.kafkaNodes.length} kafka brokers to register`,
         timeoutMs: this.timeout(),
       });

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * losslab <command>. Exit codes: 0 = every expectation met, 1 = an expectation failed,
+ * 2 = harness or configuration error (the message says what to fix).
+ * CLI parsing by commander: subcommands, typed options and help text without hand-written parsing.
+ */
+import { Command, InvalidArgumentError } from "commander";
+import { describeError, LosslabError } from "./errors.js";
+import { losslabVersion } from "./paths.js";
+import { doctorCommand, setupCommand } from "./commands/setup.js";
+import { envDownCommand, envUpCommand } from "./commands/env.js";
+import { bridgeCommand } from "./commands/bridge.js";
+import { registerRunCommands } from "./commands/run.js";
+
+export type CommandAction = () => Promise<number>;
+
+let exitCode = 0;
+
+/** Runs a command body and maps its outcome to the exit code contract. */
+export async function runAction(action: CommandAction): Promise<void> {
+  try {
+    exitCode = await action();
+  } catch (error) {
+    exitCode = 2;
+    if (error instanceof LosslabError) {
+      console.error(`losslab: ${error.message}`);
+      for (const line of error.details) console.error(`  ${line}`);
+      if (error.cause !== undefined && process.env.LOSSLAB_DEBUG) console.error(error.cause);
+    } else {
+      console.error(`losslab: unexpected error: ${describeError(error)}`);
+      if (process.env.LOSSLAB_DEBUG && error instanceof Error) console.error(error.stack);
+    }
+  }
+}
+
+export function parseInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError("not an integer");
+  return parsed;
+}
+
+function buildProgram(): Command {
+  const program = new Command()
+    .name("losslab")
+    .description("End-to-end loss testing for MQTT → Kafka pipelines")
+    .version(losslabVersion())
+    .exitOverride((error) => {
+      // commander usage errors (unknown option, missing argument) are configuration errors: exit 2.
+      process.exit(error.exitCode === 0 ? 0 : 2);
+    });
+
+  program
+    .command("setup")
+    .description("install and cache Mosquitto, Kafka's jars and Toxiproxy (idempotent)")
+    .option("--kafka-version <version>", "Kafka version to fetch (default 3.9.1 or LOSSLAB_KAFKA_VERSION)")
+    .action((options: { kafkaVersion?: string }) => runAction(() => setupCommand(options)));
+
+  program
+    .command("doctor")
+    .description("report what is installed, versions, and whether a Docker engine is reachable")
+    .option("--json", "machine-readable output")
+    .action((options: { json?: boolean }) => runAction(() => doctorCommand(options)));
+
+  const env = program.command("env").description("start or stop an environment by hand");
+  env
+    .command("up")
+    .description("start Mosquitto, Kafka and Toxiproxy, print the endpoints, keep them until Ctrl-C")
+    .option("--brokers <n>", "Kafka brokers: 1 or 3", parseInteger, 1)
+    .option("--kafka-version <version>", "Kafka version")
+    .option("--persistence", "Mosquitto persistence on")
+    .option("--json", "print the endpoints as one JSON line")
+    .action((options: { brokers: number; kafkaVersion?: string; persistence?: boolean; json?: boolean }) =>
+      runAction(() => envUpCommand(options)),
+    );
+  env
+    .command("down")
+    .description("stop every environment started by `env up` and any process left by a dead run")
+    .action(() => runAction(() => envDownCommand()));
+
+  program
+    .command("bridge")
+    .description("run the reference MQTT → Kafka bridge, configured by LOSSLAB_* environment variables")
+    .action(() => runAction(() => bridgeCommand()));
+
+  registerRunCommands(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);
+process.exit(exitCode);
