@@ -4,40 +4,13 @@
  * 2 = harness or configuration error (the message says what to fix).
  * CLI parsing by commander: subcommands, typed options and help text without hand-written parsing.
  */
-import { Command, InvalidArgumentError } from "commander";
-import { describeError, LosslabError } from "./errors.js";
+import { Command } from "commander";
+import { lastExitCode, parseInteger, runAction } from "./commands/action.js";
 import { losslabVersion } from "./paths.js";
 import { doctorCommand, setupCommand } from "./commands/setup.js";
 import { envDownCommand, envUpCommand } from "./commands/env.js";
 import { bridgeCommand } from "./commands/bridge.js";
 import { registerRunCommands } from "./commands/run.js";
-
-export type CommandAction = () => Promise<number>;
-
-let exitCode = 0;
-
-/** Runs a command body and maps its outcome to the exit code contract. */
-export async function runAction(action: CommandAction): Promise<void> {
-  try {
-    exitCode = await action();
-  } catch (error) {
-    exitCode = 2;
-    if (error instanceof LosslabError) {
-      console.error(`losslab: ${error.message}`);
-      for (const line of error.details) console.error(`  ${line}`);
-      if (error.cause !== undefined && process.env.LOSSLAB_DEBUG) console.error(error.cause);
-    } else {
-      console.error(`losslab: unexpected error: ${describeError(error)}`);
-      if (process.env.LOSSLAB_DEBUG && error instanceof Error) console.error(error.stack);
-    }
-  }
-}
-
-export function parseInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed)) throw new InvalidArgumentError("not an integer");
-  return parsed;
-}
 
 function buildProgram(): Command {
   const program = new Command()
@@ -87,4 +60,4 @@ function buildProgram(): Command {
 }
 
 await buildProgram().parseAsync(process.argv);
-process.exit(exitCode);
+process.exit(lastExitCode());

@@ -67,6 +67,8 @@ export interface BridgeProcessSpec {
   command: string[];
   /** Environment added to the caller's (LOSSLAB_* of the contract and anything else). */
   env: Record<string, string>;
+  /** A line the bridge prints once ready; without it, a bridge that stays up for a moment is taken as ready. */
+  readyPattern?: RegExp;
 }
 
 /** Control of one service. Every action waits until the service is in the requested state. */

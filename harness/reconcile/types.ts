@@ -41,8 +41,8 @@ export interface ReconcilerOptions {
   /** Unwraps the envelope from a bridge's wrapper (scenario-supplied). */
   extractor?: PayloadExtractor;
   /**
-   * Remember where each seq's first copy is (8 bytes per sent seq), so duplicate examples can name
-   * the first copy's offset too. Default true.
+   * Remember where each seq's first copy is (5 bytes per sent seq), so duplicate examples can name
+   * the first copy's offset too (offsets below 2^32 - 1, partitions below 256). Default true.
    */
   locateFirstCopies?: boolean;
 }

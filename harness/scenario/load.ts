@@ -150,7 +150,8 @@ export async function readScenarioFile(file: string, source: string = file): Pro
   try {
     return YAML.parse(text) as unknown;
   } catch (error) {
-    const firstLine = (error as Error).message.split("\n")[0] ?? "";
+    // yaml's message is "… at line 3, column 15:" and then a code frame: keep the first line.
+    const firstLine = ((error as Error).message.split("\n")[0] ?? "").replace(/:$/, "");
     throw new LosslabError("SCENARIO_INVALID", `${source}: invalid YAML: ${firstLine}`, { cause: error });
   }
 }

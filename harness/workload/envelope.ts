@@ -72,7 +72,6 @@ const AFTER_R = Buffer.from('","p":', "latin1");
 const AFTER_P = Buffer.from(',"s":', "latin1");
 const AFTER_S = Buffer.from(',"q":', "latin1");
 const AFTER_Q = Buffer.from(',"t":', "latin1");
-const AFTER_T = Buffer.from(',"x":"', "latin1");
 const TRAILER_HEAD = Buffer.from(',"c":"', "latin1");
 
 // ---------------------------------------------------------------------------------------------
@@ -168,6 +167,26 @@ function matchAt(buf: Uint8Array, at: number, lit: Uint8Array): boolean {
 
 const POW10 = [1, 10, 100, 1000];
 
+/** The smallest envelope: one-character run id, single digits, empty padding. */
+const MIN_FAST_BYTES = 55;
+
+const CRC_TABLE = (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+})();
+
+/** zlib.crc32(buf.subarray(from, to), crc) without the slice (short ranges only). */
+function crc32Continue(crc: number, buf: Uint8Array, from: number, to: number): number {
+  let x = ~crc;
+  for (let i = from; i < to; i++) x = CRC_TABLE[(x ^ buf[i]!) & 0xff]! ^ (x >>> 8);
+  return ~x >>> 0;
+}
+
 function canonicalChecksum(r: string, p: number, s: number, q: number, t: number, x: string): number {
   return zlib.crc32(`{"r":${JSON.stringify(r)},"p":${p},"s":${s},"q":${q},"t":${t},"x":${JSON.stringify(x)}`) >>> 0;
 }
@@ -199,10 +218,14 @@ export class EnvelopeDecoder {
     this.quotedRunId = runId === undefined ? undefined : Buffer.from(JSON.stringify(runId), "utf8");
   }
 
-  /** Fast path for the encoder's exact shape and this run's id; false means "ask decode()". */
+  /**
+   * Fast path for the encoder's exact shape and this run's id; false means "ask decode()".
+   * Separators are not compared one by one: when the checksum matches, the bytes before the trailer
+   * are exactly what the encoder wrote, so values read at the encoder's positions are right.
+   */
   tryFast(buf: Uint8Array): boolean {
     const len = buf.length;
-    if (len < 40 || !matchAt(buf, 0, HEAD)) return false;
+    if (len < MIN_FAST_BYTES || buf[0] !== 0x7b || buf[1] !== CH_QUOTE || buf[2] !== 0x72 || buf[5] !== CH_QUOTE) return false;
     let i = HEAD.length;
     const rb = this.runIdBytes;
     if (rb === undefined) {
@@ -211,30 +234,30 @@ export class EnvelopeDecoder {
         i++;
       }
     } else {
-      if (!matchAt(buf, i, rb)) return false;
-      i += rb.length;
+      const n = rb.length;
+      if (i + n >= len) return false;
+      for (let k = 0; k < n; k++) if (buf[i + k] !== rb[k]) return false;
+      i += n;
     }
-    if (!matchAt(buf, i, AFTER_R)) return false;
+    if (buf[i] !== CH_QUOTE) return false;
     i += AFTER_R.length;
 
     // p, s, q: plain non-negative integers
     let p = 0;
     let start = i;
     for (let c = buf[i]!; c >= CH_0 && c <= CH_9; c = buf[++i]!) p = p * 10 + (c - CH_0);
-    if (i === start || i - start > 15 || !matchAt(buf, i, AFTER_P)) return false;
+    if (i === start || i - start > 15 || buf[i] !== CH_COMMA) return false;
     i += AFTER_P.length;
     let s = 0;
     start = i;
     for (let c = buf[i]!; c >= CH_0 && c <= CH_9; c = buf[++i]!) s = s * 10 + (c - CH_0);
-    if (i === start || i - start > 15 || !matchAt(buf, i, AFTER_S)) return false;
+    if (i === start || i - start > 15 || buf[i] !== CH_COMMA) return false;
     i += AFTER_S.length;
     const q = buf[i]! - CH_0;
-    if (q < 0 || q > 2) return false;
-    i++;
-    if (!matchAt(buf, i, AFTER_Q)) return false;
-    i += AFTER_Q.length;
+    if (q < 0 || q > 2 || buf[i + 1] !== CH_COMMA) return false;
+    i += 1 + AFTER_Q.length;
 
-    // t: digits[.digits(≤3)] computed exactly as (integer / 10^k); other notations → slow path
+    // t: digits[.digits(≤3)], computed exactly as integer / 10^k; other notations → slow path
     start = i;
     let n = 0;
     for (let c = buf[i]!; c >= CH_0 && c <= CH_9; c = buf[++i]!) n = n * 10 + (c - CH_0);
@@ -246,26 +269,23 @@ export class EnvelopeDecoder {
       for (let c = buf[i]!; c >= CH_0 && c <= CH_9 && k < 4; c = buf[++i]!, k++) n = n * 10 + (c - CH_0);
       if (k === 0 || k > 3) return false;
     }
-    if (n > Number.MAX_SAFE_INTEGER || buf[i] !== CH_COMMA || !matchAt(buf, i, AFTER_T)) return false;
-    const t = n / POW10[k]!;
+    if (n > Number.MAX_SAFE_INTEGER || buf[i] !== CH_COMMA || i > len - TRAILER_BYTES - 1) return false;
 
-    // padding runs to the fixed-size trailer; the checksum covers everything before it
-    const xEnd = len - TRAILER_BYTES - 1;
-    if (xEnd < i + AFTER_T.length - 1 || buf[xEnd] !== CH_QUOTE || !matchAt(buf, xEnd + 1, TRAILER_HEAD)) return false;
-    if (buf[len - 2] !== CH_QUOTE || buf[len - 1] !== 0x7d) return false;
+    // The trailer: `,"c":"` 8 hex `"}`. crc(body) === c  ⇔  crc(whole) === crc of the trailer continued
+    // from c (CRC update is a bijection of its state), which spares slicing the body.
+    if (buf[len - 1] !== 0x7d || buf[len - 2] !== CH_QUOTE) return false;
     let c = 0;
     for (let h = len - 10; h < len - 2; h++) {
       const v = hexValue(buf[h]!);
       if (v < 0) return false;
       c = c * 16 + v;
     }
-    const body = buf instanceof Buffer ? buf.subarray(0, xEnd + 1) : new Uint8Array(buf.buffer, buf.byteOffset, xEnd + 1);
-    if (zlib.crc32(body) >>> 0 !== c) return false;
+    if (zlib.crc32(buf) >>> 0 !== crc32Continue(c, buf, len - TRAILER_BYTES, len)) return false;
 
     this.publisherId = p;
     this.seq = s;
     this.qos = q as QosLevel;
-    this.publishTimeMs = t;
+    this.publishTimeMs = n / POW10[k]!;
     this.bytes = len;
     return true;
   }

@@ -195,9 +195,10 @@ describe("validateScenario", () => {
     ).toEqual([
       "brokers.mosquitto.autosaveInterval: has no effect without persistence: true",
       "brokers.kafka.topic: a Kafka topic name is 1 to 249 letters, digits, '.', '_' or '-' (plus the placeholder {runId})",
-    ]);
-    expect(invalid({ name: "x", brokers: { kafka: { brokers: 1, replicationFactor: 3 } } }).details).toEqual([
       "brokers.kafka.replicationFactor: 3 is more than the number of brokers (1)",
+    ]);
+    expect(invalid({ name: "x", brokers: { kafka: { brokers: 3, minInsyncReplicas: 3, replicationFactor: 2 } } }).details).toEqual([
+      "brokers.kafka.minInsyncReplicas: 3 is more than the replication factor (2): no write could succeed with acks all",
     ]);
     expect(invalid({ name: "x", brokers: { mosquitto: { persistence: true, autosaveOnChanges: true } } }).details).toEqual([
       "brokers.mosquitto.autosaveChanges: required with autosaveOnChanges: true (changes between saves)",

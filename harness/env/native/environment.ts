@@ -289,7 +289,7 @@ export class NativeEnvironment implements Environment {
     return service?.pid;
   }
 
-  async startBridge(spec: BridgeProcessSpec & { readyPattern?: RegExp }): Promise<ServiceControl> {
+  async startBridge(spec: BridgeProcessSpec): Promise<ServiceControl> {
     await this.bridgeService?.kill();
     const [command, ...args] = spec.command;
     if (!command) throw new LosslabError("USAGE", "bridge command is empty");

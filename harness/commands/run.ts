@@ -1,0 +1,127 @@
+/** `losslab run`, `losslab list` and `losslab reconcile`. */
+import type { Command } from "commander";
+import { resolve } from "node:path";
+import { listScenarios, loadScenario } from "../scenario/load.js";
+import { resolveScenario, type ScenarioOverrides } from "../scenario/resolve.js";
+import { runScenario, type RunOutcome } from "../run.js";
+import { formatQosTable } from "../report/terminal.js";
+import { formatVerdictLines } from "../report/verdict.js";
+import { progressPrinter } from "../report/progress.js";
+import { LosslabError } from "../errors.js";
+import { reconcileRunDir } from "./reconcile-run.js";
+import { runAction } from "./action.js";
+
+/** What `npm start` runs. */
+export const DEFAULT_SUITE = ["baseline"];
+
+interface RunFlags {
+  runtime: string;
+  out: string;
+  seed?: string;
+  duration?: string;
+  rate?: string;
+  qos?: string;
+  bridgeCmd?: string;
+  suite?: string;
+  quiet?: boolean;
+}
+
+function overridesFrom(flags: RunFlags): ScenarioOverrides {
+  const overrides: ScenarioOverrides = {};
+  if (flags.seed !== undefined) overrides.seed = Number(flags.seed);
+  if (flags.duration !== undefined) overrides.duration = flags.duration;
+  if (flags.rate !== undefined) overrides.ratePerSecond = Number(flags.rate);
+  if (flags.qos !== undefined) overrides.qos = flags.qos.split(",").map((level) => Number(level.trim()));
+  if (flags.bridgeCmd !== undefined) overrides.bridgeCommand = flags.bridgeCmd;
+  return overrides;
+}
+
+export function printOutcome(outcome: RunOutcome, color: boolean): void {
+  const { result } = outcome;
+  console.log("");
+  console.log(`${result.scenario}  run ${result.runId}  (${result.runtime}; mosquitto ${result.versions.mosquitto}, kafka ${result.versions.kafka})`);
+  for (const fault of result.faults) {
+    const end = fault.endMs === null ? "until heal" : `${fault.endMs} ms`;
+    console.log(`  fault ${fault.kind} ${fault.target}: ${fault.startMs} ms → ${end}${fault.error ? `  (error: ${fault.error})` : ""}`);
+  }
+  console.log(formatQosTable(result.qos, { color }));
+  for (const line of formatVerdictLines(result.expectations, { color })) console.log(line);
+  for (const warning of outcome.warnings) console.log(`  ! ${warning}`);
+  console.log(`  ${result.pass ? "PASS" : "FAIL"}  ${outcome.runDir}/result.json`);
+}
+
+async function runCommand(names: string[], flags: RunFlags): Promise<number> {
+  if (flags.runtime !== "native") {
+    throw new LosslabError("USAGE", `--runtime ${flags.runtime}: only the native runtime is available in this version`);
+  }
+  const scenarios = names.length > 0 ? names : flags.suite === "default" || flags.suite === undefined ? DEFAULT_SUITE : [];
+  if (scenarios.length === 0) throw new LosslabError("USAGE", `unknown suite ${flags.suite}; use --suite default or name scenarios`);
+  const overrides = overridesFrom(flags);
+  // Validate every scenario before starting anything: a typo in the third one should not cost two runs.
+  const resolved = [];
+  for (const name of scenarios) resolved.push(resolveScenario(await loadScenario(name), overrides, { source: name }));
+  const color = process.stdout.isTTY === true;
+  let failed = 0;
+  const summary: string[] = [];
+  for (const scenario of resolved) {
+    console.log(`▶ ${scenario.name}: ${scenario.description}`);
+    for (const warning of scenario.warnings) console.log(`  ! ${warning}`);
+    const progress = progressPrinter();
+    const outcome = await runScenario(scenario, {
+      outDir: resolve(flags.out),
+      log: flags.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
+      onProgress: flags.quiet ? undefined : progress.update,
+    });
+    progress.done();
+    printOutcome(outcome, color);
+    if (!outcome.result.pass) failed++;
+    summary.push(`${outcome.result.pass ? "✓" : "✗"} ${scenario.name}`);
+  }
+  if (resolved.length > 1) {
+    console.log("");
+    for (const line of summary) console.log(line);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+export function registerRunCommands(program: Command): void {
+  program
+    .command("run")
+    .description("run scenarios (built-in names or files) and judge them; exit 1 when an expectation fails")
+    .argument("[scenarios...]", "built-in scenario names or .ts/.js/.json/.yaml files")
+    .option("--runtime <runtime>", "native (containers: see README)", "native")
+    .option("--out <dir>", "output folder", "reports")
+    .option("--seed <n>", "random seed")
+    .option("--duration <d>", "workload duration, e.g. 30s")
+    .option("--rate <n>", "total publish rate, messages per second")
+    .option("--qos <levels>", "QoS levels, e.g. 0,1,2")
+    .option("--bridge-cmd <cmd>", "run this command as the bridge (LOSSLAB_* environment)")
+    .option("--suite <name>", "run a named suite when no scenario is given", "default")
+    .option("--quiet", "no progress lines")
+    .action((names: string[], flags: RunFlags) => runAction(() => runCommand(names, flags)));
+
+  program
+    .command("list")
+    .description("list the built-in scenarios")
+    .action(() =>
+      runAction(async () => {
+        for (const scenario of await listScenarios()) {
+          console.log(`${scenario.name.padEnd(28)} ${scenario.error ? `(invalid: ${scenario.error})` : scenario.description}`);
+        }
+        return 0;
+      }),
+    );
+
+  program
+    .command("reconcile")
+    .description("reconcile a run folder's ledger against Kafka again (the environment must still be up)")
+    .argument("<runDir>", "a run folder holding ledger files")
+    .option("--brokers <list>", "Kafka DIRECT bootstrap servers (default: those recorded in the ledger)")
+    .action((runDir: string, flags: { brokers?: string }) =>
+      runAction(async () => {
+        const output = await reconcileRunDir(resolve(runDir), { brokers: flags.brokers?.split(",") });
+        console.log(formatQosTable(output.qos, { color: process.stdout.isTTY === true }));
+        return 0;
+      }),
+    );
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { formatQosTable, millis } from "../../harness/report/terminal.js";
+import type { QosResult } from "../../harness/result.js";
+
+function qos(overrides: Partial<QosResult> = {}): QosResult {
+  return {
+    sent: 1000,
+    acked: 1000,
+    delivered: 1000,
+    lostAcked: 0,
+    lostUnacked: 0,
+    recovered: 0,
+    duplicates: 0,
+    reordered: 0,
+    corrupted: 0,
+    unexpected: 0,
+    latencyMs: { p50: 2.04, p90: 5, p99: 12.34, p999: 40, max: 180.6 },
+    ...overrides,
+  };
+}
+
+describe("formatQosTable", () => {
+  it("one aligned row per level, QoS 0 acks shown as -", () => {
+    const table = formatQosTable({
+      "2": qos({ duplicates: 3 }),
+      "0": qos({ acked: 0, delivered: 990, lostUnacked: 10 }),
+    });
+    expect(table.split("\n")).toEqual([
+      "qos  sent  acked  delivered  lostAcked  lostUnacked  recovered  dup  reord  corrupt  unexp  p50 ms  p99 ms  max ms",
+      "  0  1000      -        990          -           10          0    0      0        0      0     2.0    12.3     181",
+      "  2  1000   1000       1000          0            0          0    3      0        0      0     2.0    12.3     181",
+    ]);
+  });
+
+  it("colors only non-zero trouble, keeping the alignment", () => {
+    const table = formatQosTable({ "1": qos({ lostAcked: 4 }) }, { color: true });
+    const plain = table.replace(/\u001b\[\d+m/g, "");
+    expect(plain).toBe(formatQosTable({ "1": qos({ lostAcked: 4 }) }));
+    expect(table).toContain("\u001b[31m        4\u001b[0m");
+    expect(table).not.toContain("\u001b[33m");
+  });
+
+  it("no results", () => {
+    expect(formatQosTable({})).toBe("no QoS results");
+  });
+
+  it("millis", () => {
+    expect(millis(Number.NaN)).toBe("-");
+    expect(millis(0.25)).toBe("0.3");
+    expect(millis(99.94)).toBe("99.9");
+    expect(millis(1234.4)).toBe("1234");
+  });
+});
