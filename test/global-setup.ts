@@ -1,38 +1,19 @@
 /**
- * Installs the native components once before the suite (idempotent, cached), and after it fails the run if any
- * broker or proxy process is left behind.
+ * Installs the native components once before the suite (idempotent, cached). After it, any broker or proxy
+ * process that a test started and whose test worker is gone is killed, and the run fails naming it. Only
+ * processes recorded in losslab's registry by this suite's workers are considered, so a developer's own
+ * `losslab env up` running beside the tests is left alone.
  */
-import { execFileSync } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
 import { setup } from "../harness/setup/install.js";
-
-const LEFTOVER_PATTERN = "kafka\\.Kafka|toxiproxy-server|mosquitto -c .*losslab";
-
-function leftovers(): string[] {
-  try {
-    return execFileSync("pgrep", ["-af", LEFTOVER_PATTERN], { encoding: "utf8" })
-      .trim()
-      .split("\n")
-      .filter((line) => line && !line.includes("pgrep"));
-  } catch {
-    return [];
-  }
-}
+import { sweepStaleProcesses } from "../harness/env/native/registry.js";
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!process.env.LOSSLAB_SKIP_SETUP) await setup({ log: (line) => console.log(`[setup] ${line}`) });
-  const before = new Set(leftovers());
   return async () => {
-    const left = leftovers().filter((line) => !before.has(line));
-    if (left.length > 0) {
-      for (const line of left) {
-        const pid = Number(line.split(" ")[0]);
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // gone
-        }
-      }
-      throw new Error(`processes left behind by the test suite (now killed):\n${left.join("\n")}`);
-    }
+    // Workers exit just before the teardown: give their exit hooks a moment.
+    await sleep(500);
+    const leaked = sweepStaleProcesses();
+    if (leaked.length > 0) throw new Error(`processes left behind by the test suite (now killed): ${leaked.join(", ")}`);
   };
 }

@@ -5,6 +5,7 @@
  *                  On a Kafka error the message is not acknowledged: the MQTT connection is dropped so that the
  *                  broker redelivers it on reconnect.
  *   at-most-once:  acknowledged on receipt, produced in the background in small batches; a Kafka error loses them.
+ *   QoS 0 messages have no acknowledgement to hold back: in both modes they are batched like at-most-once.
  * MQTT.js hands incoming messages over one at a time (handleMessage), so at-least-once costs one Kafka round
  * trip per message; that is the honest price of acking after the write, and what `npm run bench` measures.
  */
@@ -58,7 +59,7 @@ export async function startBridge(config: BridgeConfig, logger: BridgeLogger = c
         () => void (stats.produced += batch.length),
         (error: Error) => {
           stats.failed += batch.length;
-          logger.error(`kafka send failed, ${batch.length} records dropped (at-most-once): ${error.message}`);
+          logger.error(`kafka send failed, ${batch.length} records dropped (acknowledged on receipt): ${error.message}`);
         },
       ),
     );
@@ -78,7 +79,8 @@ export async function startBridge(config: BridgeConfig, logger: BridgeLogger = c
   client.handleMessage = (packet: IPublishPacket, done: (error?: Error) => void): void => {
     stats.received++;
     const message: Message = { key: packet.topic, value: encodeValue(packet.payload as Buffer, config) };
-    if (config.mode === "at-most-once") {
+    // QoS 0 has no acknowledgement to hold back, and at-most-once acks on receipt: both are batched.
+    if (config.mode === "at-most-once" || packet.qos === 0) {
       pending.push(message);
       if (pending.length >= config.batchSize) flush();
       else flushTimer ??= setTimeout(flush, config.lingerMs);

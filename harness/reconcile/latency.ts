@@ -94,15 +94,13 @@ export class LatencyRecorder {
   }
 }
 
-/** p50/p90/p99/p99.9/max in ms of a histogram of microseconds. */
+/**
+ * p50/p90/p99/p99.9/max in ms of a histogram of microseconds. HDR reports a percentile as the
+ * highest value of its bucket; it is capped at the exact max so that no percentile exceeds it.
+ */
 export function summarizeLatency(histogram: Histogram): LatencySummary {
   if (histogram.totalCount === 0) return { ...EMPTY_LATENCY };
-  const ms = (us: number): number => us / 1000;
-  return {
-    p50: ms(histogram.getValueAtPercentile(50)),
-    p90: ms(histogram.getValueAtPercentile(90)),
-    p99: ms(histogram.getValueAtPercentile(99)),
-    p999: ms(histogram.getValueAtPercentile(99.9)),
-    max: ms(histogram.maxValue),
-  };
+  const max = histogram.maxValue;
+  const at = (percentile: number): number => Math.min(histogram.getValueAtPercentile(percentile), max) / 1000;
+  return { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: max / 1000 };
 }

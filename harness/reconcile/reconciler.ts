@@ -17,6 +17,11 @@
  *   unexpected  this run's good envelope whose publisher is unknown or whose seq was never sent
  *   ignoredOtherRun / foreign   other runs' envelopes / anything else: outside the verdicts
  * The QoS of a record is its publisher's declared QoS, never the payload's. Latency: first copy only.
+ * unexpected and corrupted count records (each copy). Their QoS: the publisher's when it is known
+ * (for corrupted, from the untrusted "p" hint); for an unknown publisher the envelope's "q" when
+ * that level is in use; else the only level in use; else `unattributed` in the output.
+ * With an extractor: null → foreign; a throw → corrupted if the raw value holds this run's id in
+ * quotes, else foreign.
  *
  * Memory: per publisher one Uint8Array of copy counts (saturating at 255) sized to the ledger, plus
  * 5 bytes per seq for first-copy locations (offset < 2^32 - 1, partition < 256) when
@@ -88,6 +93,7 @@ export class Reconciler {
   private readonly latency: (LatencyRecorder | undefined)[] = [undefined, undefined, undefined];
   private readonly examples: ExampleCollector;
   private readonly startedAtMs: number | undefined;
+  private readonly quotedRunId: Buffer;
 
   private records = 0;
   private ignoredOtherRun = 0;
@@ -101,6 +107,7 @@ export class Reconciler {
     const { ledger } = options;
     this.runId = options.runId ?? ledger.runId;
     this.decoder = new EnvelopeDecoder(this.runId);
+    this.quotedRunId = Buffer.from(JSON.stringify(this.runId), "utf8");
     this.extractor = options.extractor;
     this.examples = new ExampleCollector(options.examplesCap ?? DEFAULT_EXAMPLES_CAP);
     this.startedAtMs = ledger.startedAtMs;
@@ -225,7 +232,7 @@ export class Reconciler {
 
   private classifyUndecodable(record: KafkaRecord, raw: Buffer, reason: string): void {
     // Without a decodable envelope, the run id in the raw bytes is the only evidence it is ours.
-    if (raw.indexOf(JSON.stringify(this.runId)) >= 0) this.corrupted(record, reason, undefined, undefined);
+    if (raw.indexOf(this.quotedRunId) >= 0) this.corrupted(record, reason, undefined, undefined);
     else this.foreign++;
   }
 

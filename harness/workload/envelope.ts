@@ -18,6 +18,14 @@
  * Decoding has a hand-rolled fast path for the exact byte shape the encoder writes (checksum over
  * the raw bytes, no JSON.parse); anything else falls back to JSON.parse and the canonical string.
  * A record that fails the fast path is never judged on it: only the slow path says "corrupted".
+ *
+ * Verdicts, given the expected run id:
+ *   ok         parses, "r" is this run, fields well-typed, checksum right
+ *   corrupted  parses with "r" = this run but a field is missing/ill-typed or the checksum fails;
+ *              or does not parse but contains this run's id in quotes (a cheap byte search)
+ *   other-run  parses with another "r" (checksum not examined: a flipped bit inside the run id
+ *              itself therefore makes a record another run's; nothing else can tell)
+ *   foreign    anything else: other JSON, no "r", not JSON and without this run's id, empty, null
  */
 import zlib from "node:zlib";
 
@@ -62,7 +70,7 @@ const CH_9 = 0x39;
 const CH_DOT = 0x2e;
 const CH_BACKSLASH = 0x5c;
 
-/** `","c":"` + 8 hex + `"}` after the closing quote of "x". */
+/** `,"c":"` + 8 hex + `"}` after the closing quote of "x". */
 const TRAILER_BYTES = 16;
 const HEX = "0123456789abcdef";
 const HEX_CODES = Buffer.from(HEX, "latin1");
@@ -72,6 +80,7 @@ const AFTER_R = Buffer.from('","p":', "latin1");
 const AFTER_P = Buffer.from(',"s":', "latin1");
 const AFTER_S = Buffer.from(',"q":', "latin1");
 const AFTER_Q = Buffer.from(',"t":', "latin1");
+const AFTER_T = Buffer.from(',"x":"', "latin1");
 const TRAILER_HEAD = Buffer.from(',"c":"', "latin1");
 
 // ---------------------------------------------------------------------------------------------
@@ -88,66 +97,190 @@ function checkFields(f: EnvelopeFields): void {
   if (!Number.isFinite(f.publishTimeMs)) throw new RangeError(`envelope publishTimeMs must be finite, got ${f.publishTimeMs}`);
 }
 
-let lastCheckedRunId = "";
-function checkRunId(runId: string): void {
-  if (runId === lastCheckedRunId) return;
-  if (!RUN_ID_PATTERN.test(runId)) {
-    throw new RangeError(`run id ${JSON.stringify(runId)} must match ${String(RUN_ID_PATTERN)}`);
-  }
-  lastCheckedRunId = runId;
-}
-
 /** The publish time as it is written: rounded to the microsecond. */
 export function envelopeTime(publishTimeMs: number): number {
   return Math.round(publishTimeMs * 1000) / 1000;
 }
 
-function headOf(f: EnvelopeFields): string {
-  return `{"r":"${f.runId}","p":${f.publisherId},"s":${f.seq},"q":${f.qos},"t":${envelopeTime(f.publishTimeMs)},"x":"`;
+/**
+ * Below 2^42 ms (year 2109) a double's ulp is under 1 µs, so String(µs / 1000) is exactly the decimal
+ * µs / 1000 without trailing zeros: the encoder writes those digits itself, with no string.
+ */
+const MAX_DIRECT_MICROS = 2 ** 42 * 1000;
+
+function digitCount(n: number): number {
+  let count = 1;
+  for (let limit = 10; n >= limit && count < 16; limit *= 10) count++;
+  return count;
+}
+
+/**
+ * Writes n (a non-negative safe integer) as `count` decimal digits ending before `end`. Works on
+ * int32 chunks of 8 digits, where `(x / 10) | 0` compiles to a multiply instead of a division.
+ */
+function writeDigits(buf: Uint8Array, end: number, n: number, count: number): void {
+  let i = end;
+  while (n >= 100_000_000) {
+    const high = Math.floor(n / 100_000_000);
+    let low = (n - high * 100_000_000) | 0;
+    for (let k = 0; k < 8; k++) {
+      const q = (low / 10) | 0;
+      buf[--i] = CH_0 + low - q * 10;
+      low = q;
+    }
+    n = high;
+  }
+  let x = n | 0;
+  const first = end - count;
+  while (i > first) {
+    const q = (x / 10) | 0;
+    buf[--i] = CH_0 + x - q * 10;
+    x = q;
+  }
+}
+
+function writeLiteral(buf: Uint8Array, at: number, literal: Uint8Array): number {
+  for (let i = 0; i < literal.length; i++) buf[at + i] = literal[i]!;
+  return at + literal.length;
+}
+
+/**
+ * Encodes the envelopes of one run: the run id is checked once and its bytes kept; numbers are
+ * written digit by digit straight into the payload (the publish hot path).
+ */
+export class EnvelopeEncoder {
+  private readonly prefix: Buffer;
+  /** The time layout of the last size computation (shared by size and write). */
+  private tInt = 0;
+  private tFrac = 0;
+  private tFracDigits = 0;
+  private tText: string | undefined;
+
+  constructor(readonly runId: string) {
+    if (!RUN_ID_PATTERN.test(runId)) throw new RangeError(`run id ${JSON.stringify(runId)} must match ${String(RUN_ID_PATTERN)}`);
+    this.prefix = Buffer.from(`{"r":"${runId}","p":`, "latin1");
+  }
+
+  /** The size of the envelope with empty padding: the smallest payload these fields fit in. */
+  minBytes(fields: EnvelopeFields): number {
+    if (fields.runId !== this.runId) throw new RangeError(`envelope run id ${JSON.stringify(fields.runId)} is not this encoder's ${JSON.stringify(this.runId)}`);
+    checkFields(fields);
+    return (
+      this.prefix.length +
+      digitCount(fields.publisherId) +
+      AFTER_P.length +
+      digitCount(fields.seq) +
+      AFTER_S.length +
+      1 +
+      AFTER_Q.length +
+      this.timeBytes(fields.publishTimeMs) +
+      AFTER_T.length +
+      1 +
+      TRAILER_BYTES
+    );
+  }
+
+  private timeBytes(publishTimeMs: number): number {
+    const micros = Math.round(publishTimeMs * 1000);
+    if (micros >= 0 && micros < MAX_DIRECT_MICROS) {
+      this.tText = undefined;
+      const int = Math.floor(micros / 1000);
+      let frac = micros - int * 1000;
+      let fracDigits = 3;
+      if (frac === 0) fracDigits = 0;
+      else {
+        while (frac % 10 === 0) {
+          frac /= 10;
+          fracDigits--;
+        }
+      }
+      this.tInt = int;
+      this.tFrac = frac;
+      this.tFracDigits = fracDigits;
+      return digitCount(int) + (fracDigits === 0 ? 0 : 1 + fracDigits);
+    }
+    this.tText = String(micros / 1000);
+    return this.tText.length;
+  }
+
+  /** Encodes into target at offset; returns the bytes written (max(payloadBytes, minimum)). */
+  encodeInto(fields: EnvelopeFields, payloadBytes: number, target: Uint8Array, offset = 0): number {
+    const min = this.minBytes(fields);
+    const size = payloadBytes > min ? Math.floor(payloadBytes) : min;
+    if (offset < 0 || offset + size > target.length) {
+      throw new RangeError(`envelope of ${size} bytes does not fit in ${target.length - offset} bytes`);
+    }
+    this.write(fields, size, target, offset);
+    return size;
+  }
+
+  /** Encodes an envelope of exactly payloadBytes bytes (or the minimum when that is larger). */
+  encode(fields: EnvelopeFields, payloadBytes: number): Buffer {
+    const min = this.minBytes(fields);
+    const size = payloadBytes > min ? Math.floor(payloadBytes) : min;
+    const buf = Buffer.allocUnsafe(size);
+    this.write(fields, size, buf, 0);
+    return buf;
+  }
+
+  /** Writes the envelope; minBytes(fields) must have just run (it lays out the time). */
+  private write(fields: EnvelopeFields, size: number, buf: Uint8Array, offset: number): void {
+    let at = writeLiteral(buf, offset, this.prefix);
+    let n = digitCount(fields.publisherId);
+    writeDigits(buf, at + n, fields.publisherId, n);
+    at = writeLiteral(buf, at + n, AFTER_P);
+    n = digitCount(fields.seq);
+    writeDigits(buf, at + n, fields.seq, n);
+    at = writeLiteral(buf, at + n, AFTER_S);
+    buf[at++] = CH_0 + fields.qos;
+    at = writeLiteral(buf, at, AFTER_Q);
+    if (this.tText === undefined) {
+      n = digitCount(this.tInt);
+      writeDigits(buf, at + n, this.tInt, n);
+      at += n;
+      if (this.tFracDigits > 0) {
+        buf[at++] = CH_DOT;
+        writeDigits(buf, at + this.tFracDigits, this.tFrac, this.tFracDigits);
+        at += this.tFracDigits;
+      }
+    } else {
+      for (let i = 0; i < this.tText.length; i++) buf[at++] = this.tText.charCodeAt(i);
+    }
+    at = writeLiteral(buf, at, AFTER_T);
+    const xEnd = offset + size - TRAILER_BYTES - 1; // the closing quote of "x"
+    buf.fill(CH_X, at, xEnd);
+    buf[xEnd] = CH_QUOTE;
+    const crc = zlib.crc32(buf.subarray(offset, xEnd + 1)) >>> 0;
+    at = writeLiteral(buf, xEnd + 1, TRAILER_HEAD);
+    for (let shift = 28; shift >= 0; shift -= 4) buf[at++] = HEX_CODES[(crc >>> shift) & 0xf]!;
+    buf[at++] = CH_QUOTE;
+    buf[at] = 0x7d; // }
+  }
+}
+
+let cachedEncoder: EnvelopeEncoder | undefined;
+
+function encoderFor(runId: string): EnvelopeEncoder {
+  if (cachedEncoder === undefined || cachedEncoder.runId !== runId) cachedEncoder = new EnvelopeEncoder(runId);
+  return cachedEncoder;
 }
 
 /** The size of the envelope with empty padding: the smallest payload these fields fit in. */
 export function envelopeMinBytes(fields: EnvelopeFields): number {
-  checkRunId(fields.runId);
-  checkFields(fields);
-  return headOf(fields).length + 1 + TRAILER_BYTES;
+  return encoderFor(fields.runId).minBytes(fields);
 }
 
 /**
- * Encode into target at offset; returns the bytes written (max(payloadBytes, minimum)).
+ * Encodes into target at offset; returns the bytes written (max(payloadBytes, minimum)).
  * Throws RangeError when target is too small or a field is invalid.
  */
 export function encodeEnvelopeInto(fields: EnvelopeFields, payloadBytes: number, target: Uint8Array, offset = 0): number {
-  checkRunId(fields.runId);
-  checkFields(fields);
-  const head = headOf(fields);
-  const min = head.length + 1 + TRAILER_BYTES;
-  const size = payloadBytes > min ? Math.floor(payloadBytes) : min;
-  if (offset + size > target.length) {
-    throw new RangeError(`envelope of ${size} bytes does not fit in ${target.length - offset} bytes`);
-  }
-  const buf = target instanceof Buffer ? target : Buffer.from(target.buffer, target.byteOffset, target.byteLength);
-  buf.write(head, offset, "latin1");
-  const xEnd = offset + size - TRAILER_BYTES - 1; // index of the closing quote of "x"
-  buf.fill(CH_X, offset + head.length, xEnd);
-  buf[xEnd] = CH_QUOTE;
-  const crc = zlib.crc32(buf.subarray(offset, xEnd + 1)) >>> 0;
-  TRAILER_HEAD.copy(buf, xEnd + 1);
-  let at = xEnd + 1 + TRAILER_HEAD.length;
-  for (let shift = 28; shift >= 0; shift -= 4) buf[at++] = HEX_CODES[(crc >>> shift) & 0xf]!;
-  buf[at++] = CH_QUOTE;
-  buf[at] = 0x7d; // }
-  return size;
+  return encoderFor(fields.runId).encodeInto(fields, payloadBytes, target, offset);
 }
 
-/** Encode an envelope of exactly payloadBytes bytes (or the minimum when that is larger). */
+/** Encodes an envelope of exactly payloadBytes bytes (or the minimum when that is larger). */
 export function encodeEnvelope(fields: EnvelopeFields, payloadBytes: number): Buffer {
-  checkRunId(fields.runId);
-  checkFields(fields);
-  const min = headOf(fields).length + 1 + TRAILER_BYTES;
-  const buf = Buffer.allocUnsafe(payloadBytes > min ? Math.floor(payloadBytes) : min);
-  encodeEnvelopeInto(fields, payloadBytes, buf, 0);
-  return buf;
+  return encoderFor(fields.runId).encode(fields, payloadBytes);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -120,6 +120,11 @@ export class Publisher {
     return sentNow;
   }
 
+  /** Bytes still queued in the socket (0 once every publish so far is handed to the kernel). */
+  get unwrittenBytes(): number {
+    return this.client?.stream?.writableLength ?? 0;
+  }
+
   get awaiting(): number {
     return this.pending.size;
   }

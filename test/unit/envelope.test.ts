@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import {
   EnvelopeDecoder,
+  EnvelopeEncoder,
   decodeEnvelope,
   encodeEnvelope,
   encodeEnvelopeInto,
@@ -45,6 +46,28 @@ describe("encodeEnvelope", () => {
   it("rounds the publish time to the microsecond", () => {
     expect(envelopeTime(1_764_070_000_123.4567)).toBe(1_764_070_000_123.457);
     expect(envelopeTime(5)).toBe(5);
+  });
+
+  it("writes the publish time as String() would, without building the string", () => {
+    let seed = 1;
+    const next = (): number => {
+      seed = (seed * 16_807) % 2_147_483_647;
+      return seed / 2_147_483_647;
+    };
+    const times = [0, 0.001, 0.01, 0.1, 1, 10.5, 999.999, 1_000.1, 2 ** 42 - 0.001, 2 ** 42, 2 ** 42 + 0.5, 1e15, -1, -0.0004, 1e-7];
+    for (let i = 0; i < 20_000; i++) times.push(1_700_000_000_000 + next() * 100_000_000_000, next() * 1_000_000, performance.timeOrigin + next() * 1e6);
+    for (const t of times) {
+      const json = encodeEnvelope({ ...FIELDS, publishTimeMs: t }, 0).toString("latin1");
+      const text = /"t":([^,]+),/.exec(json)?.[1];
+      expect(text, `t = ${t}`).toBe(String(envelopeTime(t)));
+    }
+  });
+
+  it("encodes with an encoder bound to one run id", () => {
+    const encoder = new EnvelopeEncoder(RUN);
+    expect(encoder.encode(FIELDS, 200).equals(encodeEnvelope(FIELDS, 200))).toBe(true);
+    expect(encoder.minBytes(FIELDS)).toBe(envelopeMinBytes(FIELDS));
+    expect(() => encoder.encode({ ...FIELDS, runId: "another" }, 200)).toThrow(/is not this encoder's/);
   });
 
   it("encodes into a larger buffer at an offset", () => {
@@ -151,6 +174,14 @@ describe("decodeEnvelope", () => {
     // unparseable and without our run id: nothing says it is ours
     const otherCut = encodeEnvelope({ ...FIELDS, runId: "run-other" }, 200).subarray(0, 90);
     expect(decodeEnvelope(otherCut, RUN)).toEqual({ kind: "foreign" });
+  });
+
+  it("decodes from a plain Uint8Array too", () => {
+    const buf = encodeEnvelope(FIELDS, 256);
+    const plain = new Uint8Array(buf.length + 10).subarray(5, 5 + buf.length);
+    plain.set(buf);
+    expect(new EnvelopeDecoder(RUN).tryFast(plain)).toBe(true);
+    expect(decodeEnvelope(plain, RUN)).toMatchObject({ kind: "ok", envelope: { seq: 123_456 } });
   });
 
   it("decodes any run's envelope without an expected run id", () => {
