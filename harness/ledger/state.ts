@@ -34,11 +34,10 @@ export class LedgerState {
   apply(event: LedgerEvent): void {
     switch (event.type) {
       case "fault": {
-        const { type: _type, id, ...fault } = event;
-        const copy: FaultEvent = { kind: fault.kind, target: fault.target, startMs: fault.startMs, endMs: fault.endMs };
-        if (fault.detail !== undefined) copy.detail = fault.detail;
-        if (fault.error !== undefined) copy.error = fault.error;
-        this.faultIndex.set(id, this.faults.length);
+        const copy: FaultEvent = { kind: event.kind, target: event.target, startMs: event.startMs, endMs: event.endMs };
+        if (event.detail !== undefined) copy.detail = event.detail;
+        if (event.error !== undefined) copy.error = event.error;
+        this.faultIndex.set(event.id, this.faults.length);
         this.faults.push(copy);
         break;
       }

@@ -5,7 +5,7 @@
  * and is counted as back-pressured, so a stuck link shows as a number instead of an ever-growing queue.
  */
 import mqtt, { type MqttClient } from "mqtt";
-import { encodeEnvelope } from "./envelope.js";
+import { EnvelopeEncoder } from "./envelope.js";
 import type { QosLevel } from "../result.js";
 
 export type PublishOutcome = "acked" | "failed" | "unknown";
@@ -48,8 +48,11 @@ export class Publisher {
   private nextSeq = 0;
   /** seq → awaiting an answer (QoS 1/2). */
   private readonly pending = new Set<number>();
+  private readonly encoder: EnvelopeEncoder;
 
-  constructor(readonly options: PublisherOptions) {}
+  constructor(readonly options: PublisherOptions) {
+    this.encoder = new EnvelopeEncoder(options.runId);
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -92,7 +95,7 @@ export class Publisher {
       }
       const seq = this.nextSeq++;
       const t = now();
-      let payload = encodeEnvelope({ runId: this.options.runId, publisherId: id, seq, qos, publishTimeMs: t }, this.options.payloadBytes);
+      let payload = this.encoder.encode({ runId: this.options.runId, publisherId: id, seq, qos, publishTimeMs: t }, this.options.payloadBytes);
       if (this.options.transformPayload) payload = this.options.transformPayload(payload);
       recorder.sent(id, seq, t);
       this.stats.sent++;
