@@ -2,8 +2,9 @@
  * `npm run bench`: the performance goals, each measured for real.
  *   1. reconciler alone on 10 M synthetic records (its own process, so its peak RSS is its own);
  *   2. publisher overhead: losslab's QoS 0 loop vs a raw MQTT.js loop, same Mosquitto, same run;
+ *   2b. startup time of the environment (median of 5, 1 and 3 brokers) and memory per service;
  *   3. highest sustained end-to-end rate through the reference bridge per QoS with zero acked loss.
- * Prints one summary and writes reports/bench.json. `--only reconcile|publisher|throughput` runs one.
+ * Prints one summary and writes reports/bench.json. `--only reconcile|startup|publisher|throughput` runs one.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -11,6 +12,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchPublisher } from "./publisher.js";
 import { benchThroughput } from "./throughput.js";
+import { benchStartup } from "./startup.js";
 import { packageRoot } from "../harness/paths.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,6 +26,14 @@ if (!only || only === "reconcile") {
   process.stdout.write(child.stdout);
   const last = child.stdout.trim().split("\n").pop() ?? "{}";
   summary.reconcile = JSON.parse(last);
+}
+if (!only || only === "startup") {
+  const single = await benchStartup(1);
+  const cluster = await benchStartup(3);
+  for (const result of [single, cluster]) {
+    console.log(`startup: ${result.brokers} broker(s): median ${result.medianMs} ms of ${result.startupMs.join(", ")}; RSS MB ${JSON.stringify(result.rssMB)}`);
+  }
+  summary.startup = [single, cluster];
 }
 if (!only || only === "publisher") {
   const publisher = await benchPublisher();

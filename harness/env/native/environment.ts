@@ -283,6 +283,11 @@ export class NativeEnvironment implements Environment {
     return service;
   }
 
+  /** pid of Toxiproxy (diagnostics). */
+  get toxiproxyPid(): number | undefined {
+    return this.toxiproxyProcess?.running ? this.toxiproxyProcess.pid : undefined;
+  }
+
   /** pid of a running service (tests and diagnostics). */
   pidOf(name: ServiceName): number | undefined {
     const service = name === "bridge" ? this.bridgeService : this.services.get(name);
