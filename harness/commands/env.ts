@@ -71,7 +71,7 @@ export async function envDownCommand(): Promise<number> {
     await sleep(250);
   }
   for (const state of states) removeEnvState(state.pid);
-  const swept = sweepStaleProcesses({ all: true });
+  const swept = sweepStaleProcesses();
   if (swept.length > 0) console.log(`killed: ${swept.join(", ")}`);
   if (states.length === 0 && swept.length === 0) console.log("no environment was up");
   return 0;

@@ -1,0 +1,18 @@
+import { defineScenario } from "../harness/scenario/define.js";
+
+export default defineScenario({
+  name: "kafka-crash-at-most-once",
+  description:
+    "Reproduces: a bridge that acknowledges MQTT messages on receipt. The single Kafka broker is killed and " +
+    "restarted 3 s later; everything the bridge received while Kafka was down was acknowledged to Mosquitto " +
+    "and then failed to reach Kafka. Learn: acknowledge upstream only after the downstream write " +
+    "(see kafka-crash-at-least-once). Fails on purpose.",
+  workload: { publishers: 2, qos: [1, 2], ratePerSecond: 300, duration: "12s" },
+  bridge: { mode: "at-most-once" },
+  faults: [{ at: "3s", kill: "kafka", signal: "SIGKILL", restartAfter: "3s" }],
+  settle: { quietPeriod: "3s", maxWait: "90s" },
+  expect: {
+    qos1: { lostAcked: { max: 0 } },
+    qos2: { lostAcked: { max: 0 } },
+  },
+});

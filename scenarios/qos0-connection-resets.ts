@@ -1,0 +1,17 @@
+import { defineScenario } from "../harness/scenario/define.js";
+
+export default defineScenario({
+  name: "qos0-connection-resets",
+  description:
+    "Reproduces: QoS 0 used where delivery matters. The publishers' link (mqtt-pub) resets its TCP connections " +
+    "for 1 s every 4 s. QoS 0 has no acknowledgement and no retry: what was on the wire or published while " +
+    "reconnecting is gone. QoS 1 and 2 publishers retry and lose nothing they were acknowledged for. " +
+    "Learn: if a reading matters, publish it at QoS 1 or 2. The qos0 expectation fails on purpose.",
+  workload: { publishers: 2, qos: [0, 1, 2], ratePerSecond: 600, duration: "16s" },
+  faults: [{ at: "2s", every: "4s", for: "1s", link: "mqtt-pub", toxic: "reset_peer", attributes: { timeout: 50 } }],
+  expect: {
+    qos0: { lost: { max: 0 } },
+    qos1: { lostAcked: { max: 0 } },
+    qos2: { lostAcked: { max: 0 }, duplicates: { max: 0 } },
+  },
+});
