@@ -30,6 +30,17 @@ export interface QosResult {
 
 export type CountMetric = Exclude<keyof QosResult, "latencyMs">;
 
+/** The counts of a QosResult without the latency. */
+export type QosCounts = Omit<QosResult, "latencyMs">;
+
+export function emptyCounts(): QosCounts {
+  return { sent: 0, acked: 0, delivered: 0, lostAcked: 0, lostUnacked: 0, recovered: 0, duplicates: 0, reordered: 0, corrupted: 0, unexpected: 0 };
+}
+
+export function emptyQosResult(): QosResult {
+  return { ...emptyCounts(), latencyMs: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0 } };
+}
+
 /** A fault as it really happened: ms since the run's start. endMs is null when it never ended. */
 export interface FaultEvent {
   kind: string;

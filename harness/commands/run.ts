@@ -7,7 +7,7 @@ import { runScenario, type RunOutcome } from "../run.js";
 import { formatQosTable } from "../report/terminal.js";
 import { formatVerdictLines } from "../report/verdict.js";
 import { progressPrinter } from "../report/progress.js";
-import { LosslabError } from "../errors.js";
+import { describeError, LosslabError } from "../errors.js";
 import { reconcileRunDir } from "./reconcile-run.js";
 import { runAction } from "./action.js";
 
@@ -62,16 +62,28 @@ async function runCommand(names: string[], flags: RunFlags): Promise<number> {
   for (const name of scenarios) resolved.push(resolveScenario(await loadScenario(name), overrides, { source: name }));
   const color = process.stdout.isTTY === true;
   let failed = 0;
+  let harnessErrors = 0;
   const summary: string[] = [];
   for (const scenario of resolved) {
     console.log(`▶ ${scenario.name}: ${scenario.description}`);
     for (const warning of scenario.warnings) console.log(`  ! ${warning}`);
     const progress = progressPrinter();
-    const outcome = await runScenario(scenario, {
-      outDir: resolve(flags.out),
-      log: flags.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
-      onProgress: flags.quiet ? undefined : progress.update,
-    });
+    let outcome: RunOutcome;
+    try {
+      outcome = await runScenario(scenario, {
+        outDir: resolve(flags.out),
+        log: flags.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
+        onProgress: flags.quiet ? undefined : progress.update,
+      });
+    } catch (error) {
+      // One scenario that cannot run does not stop the suite; the suite then exits 2.
+      progress.done();
+      if (resolved.length === 1) throw error;
+      harnessErrors++;
+      console.error(`  ✗ ${scenario.name} could not run: ${describeError(error)}`);
+      summary.push(`! ${scenario.name} (harness error)`);
+      continue;
+    }
     progress.done();
     printOutcome(outcome, color);
     if (!outcome.result.pass) failed++;
@@ -81,6 +93,7 @@ async function runCommand(names: string[], flags: RunFlags): Promise<number> {
     console.log("");
     for (const line of summary) console.log(line);
   }
+  if (harnessErrors > 0) return 2;
   return failed > 0 ? 1 : 0;
 }
 

@@ -25,7 +25,8 @@ export function renderMosquittoConfig(input: MosquittoConfigInput): string {
   }
   if (input.maxQueuedMessages !== undefined) lines.push(`max_queued_messages ${input.maxQueuedMessages}`);
   if (input.maxInflightMessages !== undefined) lines.push(`max_inflight_messages ${input.maxInflightMessages}`);
-  lines.push("log_dest stdout", "log_type error", "log_type warning", "log_type notice", "log_type information", "log_timestamp_format %Y-%m-%dT%H:%M:%S");
+  // stderr, not stdout: Mosquitto block-buffers stdout when it is not a terminal, and its log would arrive late.
+  lines.push("log_dest stderr", "log_type error", "log_type warning", "log_type notice", "log_type information", "log_timestamp_format %Y-%m-%dT%H:%M:%S");
   lines.push(...(input.extraConfig ?? []));
   return lines.join("\n") + "\n";
 }

@@ -64,19 +64,28 @@ export interface TopicOffsets {
   high: PartitionOffsets;
 }
 
+/** Low and high offsets of every partition; retried with fresh metadata while leadership is moving. */
 export async function topicOffsets(brokers: string[], topic: string): Promise<TopicOffsets> {
-  const admin = kafkaClient(brokers, "losslab-admin").admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    const low: PartitionOffsets = {};
-    const high: PartitionOffsets = {};
-    for (const partition of offsets) {
-      low[partition.partition] = partition.low;
-      high[partition.partition] = partition.high;
+  let lastError: unknown;
+  // KafkaJS does not refresh its metadata on NOT_LEADER inside fetchTopicOffsets: retry with a new client.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const admin = kafkaClient(brokers, "losslab-admin").admin();
+    try {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const low: PartitionOffsets = {};
+      const high: PartitionOffsets = {};
+      for (const partition of offsets) {
+        low[partition.partition] = partition.low;
+        high[partition.partition] = partition.high;
+      }
+      return { low, high };
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 250 + attempt * 100));
+    } finally {
+      await admin.disconnect().catch(() => {});
     }
-    return { low, high };
-  } finally {
-    await admin.disconnect();
   }
+  throw new LosslabError("KAFKA_IO", `cannot read the offsets of ${topic}`, { cause: lastError, retriable: true });
 }

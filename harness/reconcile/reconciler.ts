@@ -27,7 +27,7 @@
  * 5 bytes per seq for first-copy locations (offset < 2^32 - 1, partition < 256) when
  * `locateFirstCopies` (default) is on: 6 bytes per sent seq in all, nothing per record.
  */
-import { QOS_LEVELS, type QosLevel, type QosResult } from "../result.js";
+import { emptyCounts, emptyQosResult, QOS_LEVELS, type QosLevel, type QosResult } from "../result.js";
 import { EnvelopeDecoder } from "../workload/envelope.js";
 import { ExampleCollector } from "./examples.js";
 import { LatencyRecorder } from "./latency.js";
@@ -66,21 +66,6 @@ class PublisherState {
   }
 }
 
-function emptyCounts(): QosResult {
-  return {
-    sent: 0,
-    acked: 0,
-    delivered: 0,
-    lostAcked: 0,
-    lostUnacked: 0,
-    recovered: 0,
-    duplicates: 0,
-    reordered: 0,
-    corrupted: 0,
-    unexpected: 0,
-    latencyMs: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0 },
-  };
-}
 
 export class Reconciler {
   readonly runId: string;
@@ -252,7 +237,7 @@ export class Reconciler {
   /** The verdicts so far (pure: can be called again after more records). */
   finish(): ReconcileOutput {
     const qos: ReconcileOutput["qos"] = {};
-    for (const level of this.levels) qos[level] = emptyCounts();
+    for (const level of this.levels) qos[level] = emptyQosResult();
     const perPublisher: PublisherResult[] = [];
     const lostAcked = new LostRanges(this.examples.cap);
     const lostUnacked = new LostRanges(this.examples.cap);
@@ -262,12 +247,7 @@ export class Reconciler {
         publisher: p.id,
         qos: p.qos,
         ...(p.clientId === undefined ? {} : { clientId: p.clientId }),
-        sent: 0,
-        acked: 0,
-        delivered: 0,
-        lostAcked: 0,
-        lostUnacked: 0,
-        recovered: 0,
+        ...emptyCounts(),
         duplicates: p.duplicates,
         reordered: p.reordered,
         corrupted: p.corrupted,

@@ -2,7 +2,7 @@
  * What the checker reads (a ledger view, Kafka records) and what it gives (per-QoS results and
  * capped anomaly examples, written by the caller beside result.json as anomalies.json).
  */
-import type { QosLevel, QosResult } from "../result.js";
+import type { QosCounts, QosLevel, QosResult } from "../result.js";
 import type { PayloadExtractor } from "../workload/envelope.js";
 
 /**
@@ -109,20 +109,10 @@ export interface AnomalyExamples {
   unexpected: UnexpectedExample[];
 }
 
-export interface PublisherResult {
+export interface PublisherResult extends QosCounts {
   publisher: number;
   qos: QosLevel;
   clientId?: string;
-  sent: number;
-  acked: number;
-  delivered: number;
-  lostAcked: number;
-  lostUnacked: number;
-  recovered: number;
-  duplicates: number;
-  reordered: number;
-  corrupted: number;
-  unexpected: number;
 }
 
 export interface ReconcileOutput {

@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { formatQosTable, millis } from "../../harness/report/terminal.js";
+import { qosResult } from "../support/qos.js";
 import type { QosResult } from "../../harness/result.js";
 
-function qos(overrides: Partial<QosResult> = {}): QosResult {
-  return {
-    sent: 1000,
-    acked: 1000,
-    delivered: 1000,
-    lostAcked: 0,
-    lostUnacked: 0,
-    recovered: 0,
-    duplicates: 0,
-    reordered: 0,
-    corrupted: 0,
-    unexpected: 0,
-    latencyMs: { p50: 2.04, p90: 5, p99: 12.34, p999: 40, max: 180.6 },
-    ...overrides,
-  };
-}
+const qos = (overrides: Partial<QosResult> = {}): QosResult => qosResult(overrides, { p50: 2.04, p90: 5, p99: 12.34, p999: 40, max: 180.6 });
 
 describe("formatQosTable", () => {
   it("one aligned row per level, QoS 0 acks shown as -", () => {

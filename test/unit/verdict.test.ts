@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { evaluateExpectations, formatObserved, formatPercent, formatVerdictLines } from "../../harness/report/verdict.js";
+import { qosResult } from "../support/qos.js";
 import type { ExpectationResult, QosResult } from "../../harness/result.js";
 
-function qos(overrides: Partial<QosResult> = {}): QosResult {
-  return {
-    sent: 1000,
-    acked: 1000,
-    delivered: 1000,
-    lostAcked: 0,
-    lostUnacked: 0,
-    recovered: 0,
-    duplicates: 0,
-    reordered: 0,
-    corrupted: 0,
-    unexpected: 0,
-    latencyMs: { p50: 2, p90: 5, p99: 12.34, p999: 40, max: 80 },
-    ...overrides,
-  };
-}
+const qos = (overrides: Partial<QosResult> = {}): QosResult => qosResult(overrides);
 
 describe("evaluateExpectations", () => {
   it("max: pass and fail", () => {
