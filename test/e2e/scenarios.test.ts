@@ -70,6 +70,13 @@ describe("scenario library (native runtime)", { timeout: 240_000 }, () => {
     expect(persistent.result.pass).toBe(true);
   });
 
+  it("kafka-failover-acks-all: a killed leader of a RF 3 / min.insync 2 topic loses nothing acknowledged", async () => {
+    const outcome = await run("kafka-failover-acks-all");
+    expect(lostAcked(outcome)).toBe(0);
+    expect(outcome.result.faults.some((fault) => fault.target === "kafka-1" && fault.endMs !== null)).toBe(true);
+    expect(outcome.result.pass).toBe(true);
+  });
+
   it("kafka-retention: records deleted before they were read are lost, and the log start offset says why", async () => {
     const outcome = await run("kafka-retention");
     expect(qos(outcome, "1").lostAcked).toBeGreaterThan(0);
