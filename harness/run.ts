@@ -141,12 +141,14 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     mqttVersion: scenario.workload.mqttVersion,
     cleanSession: scenario.workload.cleanSession,
     inflightWindow: scenario.workload.inflightWindow,
+    padding: scenario.workload.padding,
     recorder: ledger,
   });
   const clock = (): number => Date.now() - startedAt.getTime();
   const faultIds = new Map<object, number>();
   const timeline = new FaultTimeline(env, scenario.faults, {
     workloadMs: plannedMs,
+    seed: scenario.seed,
     clock,
     log,
     onEvent: (event, phase) => {

@@ -10,8 +10,11 @@ import type { FaultEvent } from "../result.js";
 import { describeFault, type ResolvedFault } from "../scenario/faults.js";
 import { applyNetworkFault, type Heal } from "./network.js";
 import { applyProcessFault } from "./process.js";
+import { seededRandom } from "../random.js";
 
 export interface TimelineOptions {
+  /** Seeds the jitter of fault start times. */
+  seed?: number;
   /** Occurrences are scheduled only within the workload. */
   workloadMs: number;
   /** ms since the run's start, for event times. */
@@ -31,11 +34,25 @@ function eventKind(fault: ResolvedFault): { kind: string; target: string } {
   return { kind: fault.action, target: fault.target };
 }
 
-/** Start times (ms into the workload) of each occurrence of a fault. */
-export function occurrences(fault: ResolvedFault, workloadMs: number): number[] {
-  if (fault.everyMs === null) return fault.atMs < workloadMs ? [fault.atMs] : [];
+/**
+ * Start times (ms into the workload) of each occurrence of a fault. With jitter, each start moves later by a
+ * seeded random amount, kept inside its period so that repeated occurrences never overlap.
+ */
+export function occurrences(fault: ResolvedFault, workloadMs: number, random: () => number = Math.random): number[] {
+  const shift = (): number => {
+    if (fault.jitterMs === null) return 0;
+    const room = fault.everyMs === null ? fault.jitterMs : Math.min(fault.jitterMs, fault.everyMs - (fault.forMs ?? 0));
+    return Math.floor(random() * Math.max(0, room));
+  };
+  if (fault.everyMs === null) {
+    const at = fault.atMs + shift();
+    return at < workloadMs ? [at] : [];
+  }
   const times: number[] = [];
-  for (let at = fault.atMs; at < workloadMs && times.length < 10_000; at += fault.everyMs) times.push(at);
+  for (let at = fault.atMs; at < workloadMs && times.length < 10_000; at += fault.everyMs) {
+    const start = at + shift();
+    if (start < workloadMs) times.push(start);
+  }
   return times;
 }
 
@@ -54,8 +71,9 @@ export class FaultTimeline {
 
   /** Schedules every occurrence relative to now (the start of the workload). */
   start(): void {
+    const random = seededRandom(this.options.seed ?? 1);
     for (const fault of this.faults) {
-      for (const at of occurrences(fault, this.options.workloadMs)) {
+      for (const at of occurrences(fault, this.options.workloadMs, random)) {
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           const running = this.begin(fault).finally(() => this.applying.delete(running));

@@ -25,6 +25,8 @@ export interface FaultTiming {
   forMs: number | null;
   /** Repeat period from atMs while the workload runs; null = once. Always longer than forMs. */
   everyMs: number | null;
+  /** Random start offset in [0, jitterMs), seeded by the run's seed; null = none. */
+  jitterMs: number | null;
 }
 
 export interface ResolvedNetworkFault extends FaultTiming {
@@ -55,7 +57,7 @@ function optionalMs(duration: Parameters<typeof parseDuration>[0] | undefined): 
 
 /** The general form of a validated fault step. */
 export function normaliseFault(fault: FaultInput): ResolvedFault {
-  const timing = { atMs: parseDuration(fault.at), everyMs: optionalMs(fault.every) };
+  const timing = { atMs: parseDuration(fault.at), everyMs: optionalMs(fault.every), jitterMs: optionalMs(fault.jitter) };
   if ("link" in fault) {
     return {
       kind: "network",
@@ -96,5 +98,6 @@ export function describeFault(fault: ResolvedFault): string {
       : `${fault.action} ${fault.target}${fault.signal === null ? "" : ` (${fault.signal})`}`;
   const lasting = fault.forMs === null ? "" : ` for ${formatDuration(fault.forMs)}`;
   const repeat = fault.everyMs === null ? "" : `, every ${formatDuration(fault.everyMs)}`;
-  return `${head} at ${formatDuration(fault.atMs)}${lasting}${repeat}`;
+  const jitter = fault.jitterMs === null ? "" : ` (+ up to ${formatDuration(fault.jitterMs)} at random)`;
+  return `${head} at ${formatDuration(fault.atMs)}${jitter}${lasting}${repeat}`;
 }

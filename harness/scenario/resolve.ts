@@ -58,6 +58,8 @@ export interface ResolvedWorkload {
   cleanSession: boolean;
   /** Most publishes awaiting an ack per publisher; beyond it a publish is counted as skipped, not queued. */
   inflightWindow: number;
+  /** "binary" pads the envelope with non-UTF-8 bytes. */
+  padding: "ascii" | "binary";
 }
 
 export interface ResolvedBridge {
@@ -197,6 +199,7 @@ export function resolveScenario(
     mqttVersion: w.mqttVersion ?? DEFAULTS.workload.mqttVersion,
     cleanSession: w.cleanSession ?? DEFAULTS.workload.cleanSession,
     inflightWindow: w.inflightWindow ?? DEFAULTS.workload.inflightWindow,
+    padding: w.padding ?? DEFAULTS.workload.padding,
   };
 
   // ── bridge

@@ -21,6 +21,7 @@ export const DEFAULTS = {
     mqttVersion: 4,
     cleanSession: true,
     inflightWindow: 100,
+    padding: "ascii",
   },
   bridge: {
     mode: "at-least-once",
@@ -258,6 +259,11 @@ export const workloadSchema = z
     cleanSession: z.boolean().optional(),
     /** Most publishes awaiting their ack per publisher; beyond it a publish is skipped (back-pressured), not queued. */
     inflightWindow: positiveInt.optional(),
+    /**
+     * The envelope's padding: "ascii" ('x' characters, valid UTF-8 JSON) or "binary" (0xFF bytes, not UTF-8),
+     * to catch bridges that decode payloads as text.
+     */
+    padding: z.enum(["ascii", "binary"]).optional(),
   })
   .superRefine((workload, ctx) => {
     if (workload.rate?.shape === "ramp" && workload.ratePerSecond !== undefined) {
@@ -385,6 +391,11 @@ const faultTiming = {
   for: positiveDurationSchema.optional(),
   /** Repeat: start again every so long (from `at`) while the workload runs. */
   every: positiveDurationSchema.optional(),
+  /**
+   * Seeded randomness: each occurrence starts at a random point in [at, at + jitter) (repeats: within their
+   * period), drawn from the run's seed, so a run can be replayed exactly with the same --seed.
+   */
+  jitter: positiveDurationSchema.optional(),
 };
 
 function checkRepeat(

@@ -156,7 +156,14 @@ export class EnvelopeEncoder {
   private tFracDigits = 0;
   private tText: string | undefined;
 
-  constructor(readonly runId: string) {
+  /**
+   * @param padding "ascii" fills the padding with 'x'; "binary" with 0xFF bytes, which are not UTF-8: a bridge
+   * that decodes payloads as text turns each into U+FFFD and the checksum catches it.
+   */
+  constructor(
+    readonly runId: string,
+    readonly padding: "ascii" | "binary" = "ascii",
+  ) {
     if (!RUN_ID_PATTERN.test(runId)) throw new RangeError(`run id ${JSON.stringify(runId)} must match ${String(RUN_ID_PATTERN)}`);
     this.prefix = Buffer.from(`{"r":"${runId}","p":`, "latin1");
   }
@@ -248,7 +255,7 @@ export class EnvelopeEncoder {
     }
     at = writeLiteral(buf, at, AFTER_T);
     const xEnd = offset + size - TRAILER_BYTES - 1; // the closing quote of "x"
-    buf.fill(CH_X, at, xEnd);
+    buf.fill(this.padding === "binary" ? 0xff : CH_X, at, xEnd);
     buf[xEnd] = CH_QUOTE;
     const crc = zlib.crc32(buf.subarray(offset, xEnd + 1)) >>> 0;
     at = writeLiteral(buf, xEnd + 1, TRAILER_HEAD);

@@ -30,6 +30,8 @@ export interface PublisherOptions {
   recorder: PublishRecorder;
   /** Optional payload transform, e.g. to make payloads binary (serialization-bug scenarios). */
   transformPayload?: (payload: Buffer) => Buffer;
+  /** Envelope padding: 'x' (default) or non-UTF-8 bytes. */
+  padding?: "ascii" | "binary";
 }
 
 export interface PublisherStats {
@@ -51,7 +53,7 @@ export class Publisher {
   private readonly encoder: EnvelopeEncoder;
 
   constructor(readonly options: PublisherOptions) {
-    this.encoder = new EnvelopeEncoder(options.runId);
+    this.encoder = new EnvelopeEncoder(options.runId, options.padding);
   }
 
   get connected(): boolean {

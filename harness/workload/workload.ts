@@ -27,6 +27,7 @@ export interface WorkloadOptions {
   inflightWindow: number;
   recorder: PublishRecorder;
   transformPayload?: (payload: Buffer) => Buffer;
+  padding?: "ascii" | "binary";
   /** Tick period of the scheduler, ms. */
   tickMs?: number;
   signal?: AbortSignal;
@@ -77,6 +78,7 @@ export class Workload {
           inflightWindow: options.inflightWindow,
           recorder: options.recorder,
           transformPayload: options.transformPayload,
+          padding: options.padding,
         }),
     );
   }

@@ -77,6 +77,17 @@ describe("scenario library (native runtime)", { timeout: 240_000 }, () => {
     expect(outcome.result.pass).toBe(true);
   });
 
+  it("serialization-bug / -bytes: binary payloads re-encoded as text arrive corrupted, copied bytes arrive intact", async () => {
+    const bug = await run("serialization-bug");
+    for (const level of ["0", "1", "2"] as const) {
+      expect(qos(bug, level).corrupted).toBe(qos(bug, level).sent);
+      expect(qos(bug, level).delivered).toBe(0);
+    }
+    const bytes = await run("serialization-bytes");
+    for (const level of ["0", "1", "2"] as const) expect(qos(bytes, level).corrupted).toBe(0);
+    expect(bytes.result.pass).toBe(true);
+  });
+
   it("kafka-retention: records deleted before they were read are lost, and the log start offset says why", async () => {
     const outcome = await run("kafka-retention");
     expect(qos(outcome, "1").lostAcked).toBeGreaterThan(0);

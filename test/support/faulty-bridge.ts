@@ -9,6 +9,7 @@ import mqtt from "mqtt";
 import { bridgeConfigFromEnv } from "../../harness/bridge/config.js";
 import { kafkaClient } from "../../harness/kafka/client.js";
 import { decodeEnvelope } from "../../harness/workload/envelope.js";
+import { seededRandom } from "../../harness/random.js";
 
 type Action = "pass" | "drop" | "duplicate" | "swap" | "corrupt";
 
@@ -20,21 +21,11 @@ interface Truth {
   corrupted: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const config = bridgeConfigFromEnv();
 const truthFile = process.env.FAULTY_BRIDGE_TRUTH;
 if (!truthFile) throw new Error("FAULTY_BRIDGE_TRUTH is not set");
-const random = mulberry32(Number(process.env.FAULTY_BRIDGE_SEED ?? 1));
+const random = seededRandom(Number(process.env.FAULTY_BRIDGE_SEED ?? 1));
 const rate = Number(process.env.FAULTY_BRIDGE_RATE ?? 0.02);
 
 const truth: Record<string, Truth> = {};

@@ -202,3 +202,25 @@ describe("decodeEnvelope", () => {
     }
   });
 });
+
+describe("binary padding", () => {
+  const fields = { runId: "run-bin", publisherId: 1, seq: 7, qos: 1 as const, publishTimeMs: 1_764_000_000_123.456 };
+
+  it("round-trips its non-UTF-8 bytes unchanged", async () => {
+    const { EnvelopeEncoder, decodeEnvelope } = await import("../../harness/workload/envelope.js");
+    const payload = new EnvelopeEncoder("run-bin", "binary").encode(fields, 200);
+    expect(payload.length).toBe(200);
+    expect(payload.includes(0xff)).toBe(true);
+    const decoded = decodeEnvelope(payload, "run-bin");
+    expect(decoded.kind).toBe("ok");
+  });
+
+  it("is reported corrupted after a bridge decoded it as UTF-8 text and re-encoded it", async () => {
+    const { EnvelopeEncoder, decodeEnvelope } = await import("../../harness/workload/envelope.js");
+    const payload = new EnvelopeEncoder("run-bin", "binary").encode(fields, 200);
+    const mangled = Buffer.from(payload.toString("utf8"), "utf8");
+    expect(mangled.length).toBeGreaterThan(payload.length);
+    const decoded = decodeEnvelope(mangled, "run-bin");
+    expect(decoded.kind).toBe("corrupted");
+  });
+});

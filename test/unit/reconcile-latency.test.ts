@@ -2,18 +2,9 @@ import { build } from "hdr-histogram-js";
 import { describe, expect, it } from "vitest";
 
 import { LatencyRecorder, summarizeLatency } from "../../harness/reconcile/index.js";
+import { seededRandom } from "../../harness/random.js";
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const random = seededRandom;
 
 describe("LatencyRecorder", () => {
   it("gives the same histogram as recording every value into HDR directly", () => {

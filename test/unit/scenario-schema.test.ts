@@ -249,6 +249,7 @@ describe("resolveScenario", () => {
         mqttVersion: 4,
         cleanSession: true,
         inflightWindow: 100,
+        padding: "ascii",
       },
       bridge: {
         mode: "at-least-once",
@@ -304,14 +305,15 @@ describe("resolveScenario", () => {
       ],
     });
     expect(resolved.faults).toEqual([
-      { kind: "process", atMs: 10_000, forMs: 3_000, everyMs: null, target: "mosquitto", action: "kill", signal: "SIGKILL" },
-      { kind: "process", atMs: 5_000, forMs: 2_000, everyMs: 20_000, target: "kafka-2", action: "pause", signal: null },
-      { kind: "process", atMs: 0, forMs: 0, everyMs: null, target: "bridge", action: "restart", signal: "SIGTERM" },
+      { kind: "process", atMs: 10_000, forMs: 3_000, everyMs: null, jitterMs: null, target: "mosquitto", action: "kill", signal: "SIGKILL" },
+      { kind: "process", atMs: 5_000, forMs: 2_000, everyMs: 20_000, jitterMs: null, target: "kafka-2", action: "pause", signal: null },
+      { kind: "process", atMs: 0, forMs: 0, everyMs: null, jitterMs: null, target: "bridge", action: "restart", signal: "SIGTERM" },
       {
         kind: "network",
         atMs: 1_500,
         forMs: null,
         everyMs: null,
+        jitterMs: null,
         link: "kafka-bridge",
         toxic: "latency",
         stream: "both",
