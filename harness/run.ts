@@ -12,7 +12,8 @@ import { readUntilQuiet } from "./kafka/reader.js";
 import { Ledger } from "./ledger/index.js";
 import { Reconciler, type ReconcileOutput } from "./reconcile/index.js";
 import { evaluateExpectations } from "./report/verdict.js";
-import { writeRunFiles } from "./report/files.js";
+import { writeRunFiles, writeRunReports } from "./report/files.js";
+import { SeriesCollector } from "./report/series.js";
 import { FaultTimeline } from "./faults/timeline.js";
 import { declarePublishers, Workload, type WorkloadProgress } from "./workload/workload.js";
 import { bridgeEnvironment, type BridgeConfig } from "./bridge/config.js";
@@ -37,6 +38,7 @@ export interface RunProgress {
   workload?: WorkloadProgress;
   plannedMs: number;
   activeFaults: string[];
+  /** Records in the Kafka topic so far (duplicates included), when known. */
   delivered?: number;
 }
 
@@ -162,15 +164,29 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   });
 
   let published: WorkloadProgress;
+  // Records in Kafka so far (high watermarks, duplicates included), polled for the live progress only.
+  let inKafka: number | undefined;
+  let polling = false;
+  const poll = setInterval(() => {
+    if (polling || !options.onProgress) return;
+    polling = true;
+    topicOffsets(env.endpoints.kafka.direct, kafkaTopic)
+      .then((offsets) => {
+        inKafka = Object.entries(offsets.high).reduce((sum, [partition, high]) => sum + Number(BigInt(high) - BigInt(startOffsets[Number(partition)] ?? "0")), 0);
+      })
+      .catch(() => {})
+      .finally(() => (polling = false));
+  }, 2_000);
   try {
     await workload.connect();
     timeline.start();
     ledger.note("workload-start");
     published = await workload.run((progress) =>
-      options.onProgress?.({ phase: "publish", workload: progress, plannedMs, activeFaults: timeline.activeFaults() }),
+      options.onProgress?.({ phase: "publish", workload: progress, plannedMs, activeFaults: timeline.activeFaults(), delivered: inKafka }),
     );
     ledger.note("workload-end", published);
   } finally {
+    clearInterval(poll);
     options.onProgress?.({ phase: "heal", plannedMs, activeFaults: timeline.activeFaults() });
     await timeline.healAll();
     ledger.note("healed");
@@ -183,13 +199,17 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
 
   options.onProgress?.({ phase: "settle", plannedMs, activeFaults: [] });
   const reconciler = new Reconciler({ ledger: ledger.snapshot() });
+  const series = new SeriesCollector(runId, startedAt.getTime());
   const read = await readUntilQuiet({
     brokers: env.endpoints.kafka.direct,
     topic: kafkaTopic,
     startOffsets,
     quietPeriodMs: scenario.settle.quietPeriodMs,
     maxWaitMs: scenario.settle.maxWaitMs,
-    onRecord: (record) => reconciler.observe(record),
+    onRecord: (record) => {
+      reconciler.observe(record);
+      series.observe(record);
+    },
   });
   ledger.setEndOffsets(kafkaTopic, read.offsets.high);
   ledger.note("settled", { records: read.records, timedOut: read.timedOut, durationMs: read.durationMs, logStart: read.offsets.low });
@@ -228,6 +248,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     foreign: output.foreign,
     latency: output.latency,
     warnings,
-  });
+  }, series.finish(ledger.snapshot()));
+  await writeRunReports(runDir);
   return { result, runDir, reconcile: output, warnings };
 }

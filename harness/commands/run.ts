@@ -10,6 +10,9 @@ import { progressPrinter } from "../report/progress.js";
 import { describeError, LosslabError } from "../errors.js";
 import { reconcileRunDir } from "./reconcile-run.js";
 import { runAction } from "./action.js";
+import { findRunDirs, loadResults, writeRunReports, writeSuiteReports } from "../report/files.js";
+import { compareResults, DEFAULT_TOLERANCE, formatComparison } from "../report/compare.js";
+import type { RunResult } from "../result.js";
 
 /** What `npm start` runs. */
 export const DEFAULT_SUITE = ["baseline"];
@@ -24,6 +27,7 @@ interface RunFlags {
   bridgeCmd?: string;
   suite?: string;
   quiet?: boolean;
+  baseline?: string;
 }
 
 function overridesFrom(flags: RunFlags): ScenarioOverrides {
@@ -48,6 +52,7 @@ export function printOutcome(outcome: RunOutcome, color: boolean): void {
   for (const line of formatVerdictLines(result.expectations, { color })) console.log(line);
   for (const warning of outcome.warnings) console.log(`  ! ${warning}`);
   console.log(`  ${result.pass ? "PASS" : "FAIL"}  ${outcome.runDir}/result.json`);
+  console.log(`        report: ${outcome.runDir}/report.html`);
 }
 
 async function runCommand(names: string[], flags: RunFlags): Promise<number> {
@@ -63,6 +68,8 @@ async function runCommand(names: string[], flags: RunFlags): Promise<number> {
   const color = process.stdout.isTTY === true;
   let failed = 0;
   let harnessErrors = 0;
+  const runDirs: string[] = [];
+  const results: RunResult[] = [];
   const summary: string[] = [];
   for (const scenario of resolved) {
     console.log(`▶ ${scenario.name}: ${scenario.description}`);
@@ -86,15 +93,27 @@ async function runCommand(names: string[], flags: RunFlags): Promise<number> {
     }
     progress.done();
     printOutcome(outcome, color);
+    runDirs.push(outcome.runDir);
+    results.push(outcome.result);
     if (!outcome.result.pass) failed++;
     summary.push(`${outcome.result.pass ? "✓" : "✗"} ${scenario.name}`);
   }
   if (resolved.length > 1) {
     console.log("");
     for (const line of summary) console.log(line);
+    const [index] = await writeSuiteReports(resolve(flags.out), runDirs);
+    console.log(`suite report: ${index}`);
   }
   if (harnessErrors > 0) return 2;
-  return failed > 0 ? 1 : 0;
+  let regressions = 0;
+  if (flags.baseline) {
+    const comparison = compareResults(await loadResults(resolve(flags.baseline)), results);
+    console.log("");
+    console.log(`compared with ${flags.baseline}:`);
+    console.log(formatComparison(comparison));
+    regressions = comparison.regressions.length;
+  }
+  return failed > 0 || regressions > 0 ? 1 : 0;
 }
 
 export function registerRunCommands(program: Command): void {
@@ -111,6 +130,7 @@ export function registerRunCommands(program: Command): void {
     .option("--bridge-cmd <cmd>", "run this command as the bridge (LOSSLAB_* environment)")
     .option("--suite <name>", "run a named suite when no scenario is given", "default")
     .option("--quiet", "no progress lines")
+    .option("--baseline <file>", "compare with a baseline result.json (or folder of them); exit 1 on regression")
     .action((names: string[], flags: RunFlags) => runAction(() => runCommand(names, flags)));
 
   program
@@ -122,6 +142,41 @@ export function registerRunCommands(program: Command): void {
           console.log(`${scenario.name.padEnd(28)} ${scenario.error ? `(invalid: ${scenario.error})` : scenario.description}`);
         }
         return 0;
+      }),
+    );
+
+  program
+    .command("report")
+    .description("regenerate report.html, junit.xml and summary.md of a run folder (or every run below a folder)")
+    .argument("<dir>", "a run folder, or an output folder holding several")
+    .action((dir: string) =>
+      runAction(async () => {
+        const root = resolve(dir);
+        const results = await loadResults(root);
+        const runDirs = findRunDirs(root);
+        for (const runDir of runDirs) for (const file of await writeRunReports(runDir)) console.log(file);
+        if (runDirs.length > 1) for (const file of await writeSuiteReports(root, runDirs)) console.log(file);
+        return results.length > 0 ? 0 : 2;
+      }),
+    );
+
+  program
+    .command("compare")
+    .description("compare a run (or suite) with a baseline: exit 1 when a metric got worse beyond the tolerance")
+    .argument("<baseline>", "baseline result.json, or a folder of runs")
+    .argument("<current>", "current result.json, or a folder of runs")
+    .option("--tolerance-rate <fraction>", "allowed increase of loss/duplicate rates, absolute", String(DEFAULT_TOLERANCE.rate))
+    .option("--tolerance-latency <fraction>", "allowed relative increase of p99 latency", String(DEFAULT_TOLERANCE.latency))
+    .option("--all", "show unchanged metrics too")
+    .action((baseline: string, current: string, flags: { toleranceRate: string; toleranceLatency: string; all?: boolean }) =>
+      runAction(async () => {
+        const tolerance = { ...DEFAULT_TOLERANCE, rate: Number(flags.toleranceRate), latency: Number(flags.toleranceLatency) };
+        if (!Number.isFinite(tolerance.rate) || !Number.isFinite(tolerance.latency)) {
+          throw new LosslabError("USAGE", "--tolerance-rate and --tolerance-latency take numbers, e.g. 0.001 and 0.5");
+        }
+        const comparison = compareResults(await loadResults(resolve(baseline)), await loadResults(resolve(current)), tolerance);
+        console.log(formatComparison(comparison, { all: flags.all }));
+        return comparison.regressions.length > 0 ? 1 : 0;
       }),
     );
 

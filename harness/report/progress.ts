@@ -12,7 +12,9 @@ export function formatProgress(progress: RunProgress): string {
   const workload = progress.workload;
   if (workload) {
     parts.push(`${seconds(workload.elapsedMs)}/${seconds(progress.plannedMs)}`);
-    parts.push(`sent ${workload.sent}`, `acked ${workload.acked}`, `inflight ${workload.inflight}`);
+    parts.push(`sent ${workload.sent}`, `acked ${workload.acked}`);
+    if (progress.delivered !== undefined) parts.push(`in kafka ${progress.delivered}`);
+    parts.push(`inflight ${workload.inflight}`);
     if (workload.failed > 0) parts.push(`failed ${workload.failed}`);
     if (workload.backpressured > 0) parts.push(`back-pressured ${workload.backpressured}`);
   }

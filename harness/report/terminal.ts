@@ -8,14 +8,14 @@ type QosResults = Partial<Record<`${QosLevel}`, QosResult>>;
 
 type Tone = "bad" | "warn" | undefined;
 
-interface Column {
+export interface QosColumn {
   header: string;
   cell: (result: QosResult, level: QosLevel) => string;
   /** How to color a cell whose value is not zero. */
   tone?: Tone;
 }
 
-const COLUMNS: readonly Column[] = [
+export const QOS_TABLE_COLUMNS: readonly QosColumn[] = [
   { header: "qos", cell: (_, level) => String(level) },
   { header: "sent", cell: (r) => count(r.sent) },
   // QoS 0 is never acknowledged: "-" rather than a 0 that reads like a failure.
@@ -56,18 +56,18 @@ export function formatQosTable(qos: QosResults, options: { color?: boolean } = {
   if (levels.length === 0) return "no QoS results";
   const rows = levels.map((level) => {
     const result = qos[`${level}`] as QosResult;
-    return COLUMNS.map((column) => column.cell(result, level));
+    return QOS_TABLE_COLUMNS.map((column) => column.cell(result, level));
   });
-  const widths = COLUMNS.map((column, index) => Math.max(column.header.length, ...rows.map((row) => (row[index] ?? "").length)));
+  const widths = QOS_TABLE_COLUMNS.map((column, index) => Math.max(column.header.length, ...rows.map((row) => (row[index] ?? "").length)));
   const paint = (tone: Tone | "bold", text: string): string =>
     options.color === true && tone !== undefined ? `${ANSI[tone]}${text}${ANSI.reset}` : text;
 
-  const header = COLUMNS.map((column, index) => paint("bold", column.header.padStart(widths[index] ?? 0))).join("  ");
+  const header = QOS_TABLE_COLUMNS.map((column, index) => paint("bold", column.header.padStart(widths[index] ?? 0))).join("  ");
   const body = rows.map((row) =>
     row
       .map((cell, index) => {
         const padded = cell.padStart(widths[index] ?? 0);
-        const tone = COLUMNS[index]?.tone;
+        const tone = QOS_TABLE_COLUMNS[index]?.tone;
         return tone !== undefined && cell !== "0" && cell !== "-" ? paint(tone, padded) : padded;
       })
       .join("  "),
