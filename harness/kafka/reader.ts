@@ -36,7 +36,8 @@ export interface ReadSummary {
 
 export async function readUntilQuiet(options: ReadOptions): Promise<ReadSummary> {
   const started = Date.now();
-  const kafka = kafkaClient(options.brokers, "losslab-checker");
+  // Generous retries: right after a heal the group coordinator may still be moving to a live broker.
+  const kafka = kafkaClient(options.brokers, "losslab-checker", { retry: { retries: 15, initialRetryTime: 200, maxRetryTime: 2_000 } });
   const consumer = kafka.consumer({
     groupId: `losslab-checker-${randomUUID()}`,
     sessionTimeout: 30_000,
@@ -54,7 +55,11 @@ export async function readUntilQuiet(options: ReadOptions): Promise<ReadSummary>
       autoCommit: false,
       eachBatchAutoResolve: true,
       eachBatch: async ({ batch }) => {
+        const start = BigInt(options.startOffsets[batch.partition] ?? "0");
         for (const message of batch.messages) {
+          // Reading from the beginning and skipping what precedes the run's start offsets avoids seek(), which
+          // KafkaJS refuses until the consumer group has formed.
+          if (BigInt(message.offset) < start) continue;
           options.onRecord({
             partition: batch.partition,
             offset: message.offset,
@@ -67,9 +72,6 @@ export async function readUntilQuiet(options: ReadOptions): Promise<ReadSummary>
         if (batch.messages.length > 0) lastRecordAt = Date.now();
       },
     });
-    for (const [partition, offset] of Object.entries(options.startOffsets)) {
-      consumer.seek({ topic: options.topic, partition: Number(partition), offset });
-    }
     let offsets = await topicOffsets(options.brokers, options.topic);
     for (;;) {
       await sleep(200);

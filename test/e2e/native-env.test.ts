@@ -34,22 +34,24 @@ async function produce(brokers: string[], topic: string, values: string[]): Prom
 }
 
 async function readAll(brokers: string[], topic: string, expected: number): Promise<string[]> {
-  const consumer = kafkaClient(brokers, "test-consumer").consumer({ groupId: `test-${Date.now()}-${Math.random()}` });
+  const consumer = kafkaClient(brokers, "test-consumer", { retry: { retries: 15, maxRetryTime: 2_000 } }).consumer({ groupId: `test-${Date.now()}-${Math.random()}` });
   const values: string[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`read ${values.length}/${expected} records within 20 s`)), 20_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          values.push(message.value?.toString() ?? "");
-          if (values.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            values.push(message.value?.toString() ?? "");
+            if (values.length >= expected) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
     return values;
   } finally {
