@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { listScenarios, loadScenario } from "../scenario/load.js";
 import { resolveScenario, type ScenarioOverrides } from "../scenario/resolve.js";
 import { runScenario, type RunOutcome } from "../run.js";
-import { formatQosTable } from "../report/terminal.js";
+import { formatQosTable, formatSuiteTable } from "../report/terminal.js";
 import { formatVerdictLines } from "../report/verdict.js";
 import { progressPrinter } from "../report/progress.js";
 import { describeError, LosslabError } from "../errors.js";
@@ -100,7 +100,8 @@ async function runCommand(names: string[], flags: RunFlags): Promise<number> {
   }
   if (resolved.length > 1) {
     console.log("");
-    for (const line of summary) console.log(line);
+    console.log(formatSuiteTable(results, { color }));
+    for (const line of summary.filter((entry) => entry.startsWith("!"))) console.log(line);
     const [index] = await writeSuiteReports(resolve(flags.out), runDirs);
     console.log(`suite report: ${index}`);
   }

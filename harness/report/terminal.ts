@@ -54,20 +54,42 @@ export function millis(value: number): string {
 export function formatQosTable(qos: QosResults, options: { color?: boolean } = {}): string {
   const levels = QOS_LEVELS.filter((level) => qos[`${level}`] !== undefined);
   if (levels.length === 0) return "no QoS results";
-  const rows = levels.map((level) => {
-    const result = qos[`${level}`] as QosResult;
-    return QOS_TABLE_COLUMNS.map((column) => column.cell(result, level));
-  });
-  const widths = QOS_TABLE_COLUMNS.map((column, index) => Math.max(column.header.length, ...rows.map((row) => (row[index] ?? "").length)));
+  return alignedTable(
+    QOS_TABLE_COLUMNS,
+    levels.map((level) => QOS_TABLE_COLUMNS.map((column) => column.cell(qos[`${level}`] as QosResult, level))),
+    options,
+  );
+}
+
+/** The suite's summary: one row per scenario and QoS level, the verdict last. */
+export function formatSuiteTable(results: readonly { scenario: string; pass: boolean; qos: QosResults }[], options: { color?: boolean } = {}): string {
+  const columns: readonly QosColumn[] = [
+    { header: "scenario", cell: () => "" },
+    ...QOS_TABLE_COLUMNS,
+    { header: "verdict", cell: () => "" },
+  ];
+  const rows: string[][] = [];
+  for (const result of results) {
+    for (const level of QOS_LEVELS) {
+      const qos = result.qos[`${level}`];
+      if (!qos) continue;
+      rows.push([result.scenario, ...QOS_TABLE_COLUMNS.map((column) => column.cell(qos, level)), result.pass ? "pass" : "FAIL"]);
+    }
+  }
+  return alignedTable(columns, rows, options, new Set([0]));
+}
+
+function alignedTable(columns: readonly QosColumn[], rows: string[][], options: { color?: boolean }, leftAligned = new Set<number>()): string {
+  const widths = columns.map((column, index) => Math.max(column.header.length, ...rows.map((row) => (row[index] ?? "").length)));
   const paint = (tone: Tone | "bold", text: string): string =>
     options.color === true && tone !== undefined ? `${ANSI[tone]}${text}${ANSI.reset}` : text;
-
-  const header = QOS_TABLE_COLUMNS.map((column, index) => paint("bold", column.header.padStart(widths[index] ?? 0))).join("  ");
+  const pad = (text: string, index: number): string => (leftAligned.has(index) ? text.padEnd(widths[index] ?? 0) : text.padStart(widths[index] ?? 0));
+  const header = columns.map((column, index) => paint("bold", pad(column.header, index))).join("  ");
   const body = rows.map((row) =>
     row
       .map((cell, index) => {
-        const padded = cell.padStart(widths[index] ?? 0);
-        const tone = QOS_TABLE_COLUMNS[index]?.tone;
+        const padded = pad(cell, index);
+        const tone = columns[index]?.tone;
         return tone !== undefined && cell !== "0" && cell !== "-" ? paint(tone, padded) : padded;
       })
       .join("  "),

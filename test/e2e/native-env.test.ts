@@ -153,6 +153,8 @@ describe("native environment, 3 Kafka brokers", () => {
     await produce(env.endpoints.kafka.bridge, "replicated", ["a"]);
     await env.service("kafka-2").kill();
     const survivors = [env.endpoints.kafka.direct[0]!, env.endpoints.kafka.direct[2]!];
+    // The controller fences the killed broker after broker.session.timeout.ms; until then metadata still names it.
+    await expect.poll(() => liveBrokerCount(survivors), { timeout: 30_000, interval: 500 }).toBe(2);
     await produce(survivors, "replicated", ["b"]);
     expect(await readAll(survivors, "replicated", 2)).toEqual(["a", "b"]);
   }, 180_000);

@@ -37,3 +37,18 @@ describe("formatQosTable", () => {
     expect(millis(1234.4)).toBe("1234");
   });
 });
+
+describe("formatSuiteTable", () => {
+  it("one row per scenario and QoS level, scenario left-aligned, verdict last", async () => {
+    const { formatSuiteTable } = await import("../../harness/report/terminal.js");
+    const table = formatSuiteTable([
+      { scenario: "baseline", pass: true, qos: { "1": qos() } },
+      { scenario: "kafka-crash-at-most-once", pass: false, qos: { "1": qos({ lostAcked: 4 }), "2": qos({ lostAcked: 3 }) } },
+    ]);
+    const lines = table.split("\n");
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^scenario\s+qos\s+sent .* verdict$/);
+    expect(lines[1]).toMatch(/^baseline\s+1\s+1000 .* pass$/);
+    expect(lines[3]).toMatch(/^kafka-crash-at-most-once\s+2\s+1000\s+1000\s+1000\s+3 .* FAIL$/);
+  });
+});
