@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
 import { Reconciler, type KafkaRecord, type LedgerView, type ReconcileOutput } from "../harness/reconcile/index.js";
-import type { QosLevel } from "../harness/result.js";
+import type { QosCounts, QosLevel } from "../harness/result.js";
 import { encodeEnvelopeInto } from "../harness/workload/envelope.js";
 
 const RUN_ID = "bench-20251125-r3c0";
@@ -53,16 +53,7 @@ function partitionOf(p: number): number {
   return p % PARTITIONS;
 }
 
-interface Expected {
-  sent: number;
-  acked: number;
-  delivered: number;
-  lostAcked: number;
-  lostUnacked: number;
-  recovered: number;
-  duplicates: number;
-  reordered: number;
-}
+type Expected = Pick<QosCounts, "sent" | "acked" | "delivered" | "lostAcked" | "lostUnacked" | "recovered" | "duplicates" | "reordered">;
 
 /**
  * The record stream, deterministic: round-robin over publishers; a lost seq is skipped; a reordered

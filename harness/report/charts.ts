@@ -35,6 +35,28 @@ function faultLayer(faults: FaultEvent[], endSeconds: number): TopLevelSpec["lay
   };
 }
 
+/** A line chart over seconds since the run started, with the fault windows shaded behind it. */
+function timeChart(title: string, values: { t: number }[], y: { field: string; title: string; log?: boolean }, color: object, faults: FaultEvent[]): Promise<string> {
+  const end = Math.max(0, ...values.map((value) => value.t)) + 1;
+  return toSvg({
+    width: WIDTH,
+    height: HEIGHT,
+    title,
+    layer: [
+      faultLayer(faults, end) as never,
+      {
+        data: { values },
+        mark: { type: "line", interpolate: "step-after" },
+        encoding: {
+          x: { field: "t", type: "quantitative", title: "seconds since the run started" },
+          y: { field: y.field, type: "quantitative", title: y.title, ...(y.log ? { scale: { type: "symlog" } } : {}) },
+          color,
+        },
+      },
+    ],
+  } as TopLevelSpec);
+}
+
 /** Messages per second: published, acknowledged and arriving in Kafka, fault windows shaded. */
 export function timelineChart(series: RunSeries, faults: FaultEvent[]): Promise<string> {
   const perSecond = new Map<number, { published: number; acked: number; arrived: number }>();
@@ -48,29 +70,12 @@ export function timelineChart(series: RunSeries, faults: FaultEvent[]): Promise<
   const values = [...perSecond.entries()].flatMap(([t, row]) =>
     (Object.keys(SERIES_COLORS) as (keyof typeof SERIES_COLORS)[]).map((name) => ({ t, name, count: row[name] })),
   );
-  const end = Math.max(0, ...values.map((value) => value.t)) + 1;
-  return toSvg({
-    width: WIDTH,
-    height: HEIGHT,
-    title: "Messages per second (all QoS levels); shaded: faults",
-    layer: [
-      faultLayer(faults, end) as never,
-      {
-        data: { values },
-        mark: { type: "line", interpolate: "step-after" },
-        encoding: {
-          x: { field: "t", type: "quantitative", title: "seconds since the run started" },
-          y: { field: "count", type: "quantitative", title: "messages / s" },
-          color: {
-            field: "name",
-            type: "nominal",
-            title: null,
-            scale: { domain: Object.keys(SERIES_COLORS), range: Object.values(SERIES_COLORS) },
-          },
-        },
-      },
-    ],
-  } as TopLevelSpec);
+  return timeChart("Messages per second (all QoS levels); shaded: faults", values, { field: "count", title: "messages / s" }, {
+    field: "name",
+    type: "nominal",
+    title: null,
+    scale: { domain: Object.keys(SERIES_COLORS), range: Object.values(SERIES_COLORS) },
+  }, faults);
 }
 
 /** Backlog: cumulative published minus cumulative arrived, per QoS level. */
@@ -86,24 +91,7 @@ export function backlogChart(series: RunSeries, faults: FaultEvent[]): Promise<s
       values.push({ t: point.t, qos: `QoS ${qos}`, backlog: published - arrived });
     }
   }
-  const end = Math.max(0, ...values.map((value) => value.t)) + 1;
-  return toSvg({
-    width: WIDTH,
-    height: HEIGHT,
-    title: "Backlog: published − arrived in Kafka",
-    layer: [
-      faultLayer(faults, end) as never,
-      {
-        data: { values },
-        mark: { type: "line", interpolate: "step-after" },
-        encoding: {
-          x: { field: "t", type: "quantitative", title: "seconds since the run started" },
-          y: { field: "backlog", type: "quantitative", title: "messages" },
-          color: { field: "qos", type: "nominal", title: null },
-        },
-      },
-    ],
-  } as TopLevelSpec);
+  return timeChart("Backlog: published − arrived in Kafka", values, { field: "backlog", title: "messages" }, { field: "qos", type: "nominal", title: null }, faults);
 }
 
 /** Latency percentiles per QoS level. */
@@ -134,22 +122,5 @@ export function latencyOverTimeChart(series: RunSeries, faults: FaultEvent[]): P
       { t: point.t, series: `QoS ${point.qos} mean`, ms: point.latencyMeanMs },
       { t: point.t, series: `QoS ${point.qos} max`, ms: point.latencyMaxMs },
     ]);
-  const end = Math.max(0, ...values.map((value) => value.t)) + 1;
-  return toSvg({
-    width: WIDTH,
-    height: HEIGHT,
-    title: "Latency over time (by arrival second)",
-    layer: [
-      faultLayer(faults, end) as never,
-      {
-        data: { values },
-        mark: { type: "line", point: false },
-        encoding: {
-          x: { field: "t", type: "quantitative", title: "seconds since the run started" },
-          y: { field: "ms", type: "quantitative", title: "ms", scale: { type: "symlog" } },
-          color: { field: "series", type: "nominal", title: null },
-        },
-      },
-    ],
-  } as TopLevelSpec);
+  return timeChart("Latency over time (by arrival second)", values, { field: "ms", title: "ms", log: true }, { field: "series", type: "nominal", title: null }, faults);
 }

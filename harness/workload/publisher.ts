@@ -28,8 +28,6 @@ export interface PublisherOptions {
   cleanSession: boolean;
   inflightWindow: number;
   recorder: PublishRecorder;
-  /** Optional payload transform, e.g. to make payloads binary (serialization-bug scenarios). */
-  transformPayload?: (payload: Buffer) => Buffer;
   /** Envelope padding: 'x' (default) or non-UTF-8 bytes. */
   padding?: "ascii" | "binary";
 }
@@ -97,8 +95,7 @@ export class Publisher {
       }
       const seq = this.nextSeq++;
       const t = now();
-      let payload = this.encoder.encode({ runId: this.options.runId, publisherId: id, seq, qos, publishTimeMs: t }, this.options.payloadBytes);
-      if (this.options.transformPayload) payload = this.options.transformPayload(payload);
+      const payload = this.encoder.encode({ runId: this.options.runId, publisherId: id, seq, qos, publishTimeMs: t }, this.options.payloadBytes);
       recorder.sent(id, seq, t);
       this.stats.sent++;
       sentNow++;

@@ -3,7 +3,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { QosLevel } from "../result.js";
-import { Publisher, type PublishRecorder } from "./publisher.js";
+import { Publisher, type PublisherOptions } from "./publisher.js";
 import { splitRate, targetCount, type RateShape } from "./rate.js";
 
 export interface PublisherDeclaration {
@@ -13,21 +13,15 @@ export interface PublisherDeclaration {
   topic: string;
 }
 
-export interface WorkloadOptions {
-  runId: string;
-  url: string;
+/** What every publisher of a workload shares. */
+type SharedPublisherOptions = Pick<PublisherOptions, "runId" | "url" | "payloadBytes" | "mqttVersion" | "cleanSession" | "inflightWindow" | "recorder" | "padding">;
+
+export interface WorkloadOptions extends SharedPublisherOptions {
   publishers: PublisherDeclaration[];
   rate: RateShape;
   durationMs: number;
   /** Hard cap per publisher. */
   maxMessages?: number;
-  payloadBytes: number;
-  mqttVersion: 4 | 5;
-  cleanSession: boolean;
-  inflightWindow: number;
-  recorder: PublishRecorder;
-  transformPayload?: (payload: Buffer) => Buffer;
-  padding?: "ascii" | "binary";
   /** Tick period of the scheduler, ms. */
   tickMs?: number;
   signal?: AbortSignal;
@@ -66,19 +60,18 @@ export class Workload {
     this.publishers = options.publishers.map(
       (declaration) =>
         new Publisher({
-          id: declaration.id,
           runId: options.runId,
-          qos: declaration.qos,
           url: options.url,
-          topic: declaration.topic,
-          clientId: declaration.clientId,
           payloadBytes: options.payloadBytes,
           mqttVersion: options.mqttVersion,
           cleanSession: options.cleanSession,
           inflightWindow: options.inflightWindow,
           recorder: options.recorder,
-          transformPayload: options.transformPayload,
           padding: options.padding,
+          id: declaration.id,
+          qos: declaration.qos,
+          topic: declaration.topic,
+          clientId: declaration.clientId,
         }),
     );
   }
