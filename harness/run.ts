@@ -123,6 +123,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     mqttVersion: scenario.workload.mqttVersion,
     batchSize: scenario.bridge.batchSize,
     lingerMs: 5,
+    stateDir: join(runDir, "env", "bridge-state"),
   };
   const external = scenario.bridge.command !== null;
   await env.startBridge({

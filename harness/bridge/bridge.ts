@@ -13,6 +13,8 @@ import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import { CompressionTypes, type Message, type Producer } from "kafkajs";
 import { kafkaClient } from "../kafka/client.js";
 import type { BridgeConfig } from "./config.js";
+import { FilePacketStore } from "./file-store.js";
+import { join } from "node:path";
 
 export interface RunningBridge extends AsyncDisposable {
   readonly stats: { received: number; produced: number; failed: number };
@@ -74,6 +76,7 @@ export async function startBridge(config: BridgeConfig, logger: BridgeLogger = c
     connectTimeout: 5_000,
     keepalive: 30,
     resubscribe: false,
+    ...(config.stateDir && !config.cleanSession ? { incomingStore: new FilePacketStore(join(config.stateDir, "incoming")) } : {}),
   });
 
   client.handleMessage = (packet: IPublishPacket, done: (error?: Error) => void): void => {

@@ -24,6 +24,11 @@ export interface BridgeConfig {
   batchSize: number;
   /** at-most-once: how long a batch waits to fill, ms. */
   lingerMs: number;
+  /**
+   * Where a persistent-session bridge keeps its incoming QoS 2 packets between PUBREC and PUBREL, so that a
+   * crash does not lose them; absent = in memory (MQTT.js's default).
+   */
+  stateDir?: string;
 }
 
 /** The contract's environment for a bridge. */
@@ -41,6 +46,7 @@ export function bridgeEnvironment(config: BridgeConfig): Record<string, string> 
     LOSSLAB_MQTT_VERSION: String(config.mqttVersion),
     LOSSLAB_BRIDGE_BATCH_SIZE: String(config.batchSize),
     LOSSLAB_BRIDGE_LINGER_MS: String(config.lingerMs),
+    ...(config.stateDir ? { LOSSLAB_BRIDGE_STATE_DIR: config.stateDir } : {}),
   };
 }
 
@@ -69,5 +75,6 @@ export function bridgeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Bridg
     mqttVersion: oneOf("LOSSLAB_MQTT_VERSION", Number(env.LOSSLAB_MQTT_VERSION ?? 4) as 4 | 5, [4, 5]),
     batchSize: Number(env.LOSSLAB_BRIDGE_BATCH_SIZE ?? 500),
     lingerMs: Number(env.LOSSLAB_BRIDGE_LINGER_MS ?? 5),
+    stateDir: env.LOSSLAB_BRIDGE_STATE_DIR || undefined,
   };
 }
