@@ -19,7 +19,9 @@ async function versionOf(command: string, args: string[], pattern: RegExp): Prom
   if (!path) return undefined;
   const result = await exec(path, args, { timeoutMs: 10_000 }).catch(() => undefined);
   if (!result) return undefined;
-  return pattern.exec(result.stdout + result.stderr)?.[1] ?? "present";
+  // Maven colours its banner even when not on a terminal: strip ANSI escapes before matching.
+  const text = (result.stdout + result.stderr).replace(/\u001b\[[0-9;]*m/g, "");
+  return pattern.exec(text)?.[1] ?? "present";
 }
 
 export async function dockerEngineReachable(): Promise<{ ok: boolean; detail: string }> {

@@ -160,6 +160,9 @@ export async function ensureJava(): Promise<string> {
 /** Everything the native runtime needs; each step is skipped when already cached. */
 export async function setup(options: SetupOptions = {}): Promise<ComponentPaths> {
   const log = options.log ?? (() => {});
+  // Every missing prerequisite is reported before any install starts, so a failure leaves nothing half-done.
+  if (!existsSync(join(kafkaHome(kafkaVersion(options.kafkaVersion)), ".complete"))) requireCommand("mvn");
+  if (!existsSync(toxiproxyBinary())) requireCommand("go");
   const java = await ensureJava();
   const [mosquitto, kafka, toxiproxy] = await Promise.all([
     ensureMosquitto(log),

@@ -61,6 +61,23 @@ describe("losslab env up / SIGINT", () => {
   }, 180_000);
 });
 
+describe("losslab setup", () => {
+  it("names a missing prerequisite in one line and exits 2, before installing anything", async () => {
+    const { mkdtempSync, symlinkSync, existsSync } = await import("node:fs");
+    const { execFileSync } = await import("node:child_process");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    // A PATH with java and mvn but no go, and an empty cache.
+    const bin = mkdtempSync(join(tmpdir(), "losslab-path-"));
+    for (const tool of ["java", "mvn"]) symlinkSync(execFileSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(), join(bin, tool));
+    const home = join(mkdtempSync(join(tmpdir(), "losslab-home-")), "cache");
+    const result = await runCli(["setup"], { PATH: bin, LOSSLAB_HOME: home });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^losslab: go not found: install Go/)]);
+    expect(existsSync(join(home, "kafka"))).toBe(false);
+  });
+});
+
 describe("losslab doctor", () => {
   it("lists the components with their versions", async () => {
     const result = await runCli(["doctor", "--json"]);
