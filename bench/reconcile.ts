@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 
 import { Reconciler, type KafkaRecord, type LedgerView, type ReconcileOutput } from "../harness/reconcile/index.js";
 import type { QosCounts, QosLevel } from "../harness/result.js";
+import { OUTCOME_CODE } from "../harness/ledger/types.js";
 import { encodeEnvelopeInto } from "../harness/workload/envelope.js";
 
 const RUN_ID = "bench-20251125-r3c0";
@@ -32,8 +33,8 @@ const REORDER = 1;
 const UNACKED = 2;
 const DUPLICATE_DELAY = 500;
 
-const CODE_ACKED = 2;
-const CODE_UNKNOWN = 4;
+const CODE_ACKED = OUTCOME_CODE.acked;
+const CODE_UNKNOWN = OUTCOME_CODE.unknown;
 
 /** Deterministic per-(publisher, seq) choice, independent of stream order. */
 function hash(p: number, seq: number, salt: number): number {

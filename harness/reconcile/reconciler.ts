@@ -31,11 +31,12 @@ import { emptyCounts, emptyQosResult, QOS_LEVELS, type QosLevel, type QosResult 
 import { EnvelopeDecoder } from "../workload/envelope.js";
 import { ExampleCollector } from "./examples.js";
 import { LatencyRecorder } from "./latency.js";
+import { OUTCOME_CODE } from "../ledger/types.js";
 import type { KafkaRecord, LedgerView, LostExample, PublisherResult, ReconcileOutput, ReconcilerOptions, RecordLocation } from "./types.js";
 
 const DEFAULT_EXAMPLES_CAP = 20;
-const CODE_NOT_SENT = 0;
-const CODE_ACKED = 2;
+const CODE_NOT_SENT = OUTCOME_CODE.notSent;
+const CODE_ACKED = OUTCOME_CODE.acked;
 const MAX_PUBLISHER_ID = 0xffff;
 /** First-copy locations: offset + 1 in a Uint32Array (0 = unknown) and the partition in a Uint8Array. */
 const MAX_LOCATED_OFFSET = 0xffff_fffe;
