@@ -14,10 +14,16 @@ describe("report.html in headless Chromium", () => {
   beforeAll(() => {
     if (existsSync(CHROMIUM)) return;
     // Debian's chromium; installed here rather than by `losslab setup`, which does not need a browser.
-    execFileSync("apt-get", ["install", "-y", "-q", "--no-install-recommends", "chromium"], {
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-      stdio: "ignore",
-    });
+    const apt = (args: string[]): void => {
+      execFileSync("apt-get", args, { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" }, stdio: "ignore" });
+    };
+    try {
+      apt(["install", "-y", "-q", "--no-install-recommends", "chromium"]);
+    } catch {
+      // A fresh machine may have no package lists yet.
+      apt(["update", "-q"]);
+      apt(["install", "-y", "-q", "--no-install-recommends", "chromium"]);
+    }
   }, 600_000);
 
   it("loads without errors, draws every chart, and leaves a screenshot", async () => {
