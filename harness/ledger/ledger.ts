@@ -24,7 +24,7 @@ import {
   metaSchema,
   type LedgerEvent,
 } from "./format.js";
-import { MAX_SEQ } from "./history.js";
+import { MAX_SEQ, type GrowableHistory } from "./history.js";
 import { loadLedger } from "./load.js";
 import { LedgerState } from "./state.js";
 import { OUTCOME_CODE, type LedgerMeta, type LedgerSnapshot, type PublishOutcome, type PublisherDecl } from "./types.js";
@@ -131,28 +131,30 @@ export class Ledger implements AsyncDisposable {
 
   // ---- hot path ------------------------------------------------------------------------------
 
-  /** A publish was written (to the client): pending until its outcome is known. */
-  sent(publisherId: number, seq: number, timeMs: number): void {
+  /** The publisher's history for a valid seq; undefined (and counted) once the ledger is closing. */
+  private historyFor(publisherId: number, seq: number): GrowableHistory | undefined {
     if (this.closing !== undefined) {
       this.lateEvents++;
-      return;
+      return undefined;
     }
     const history = this.state.byId[publisherId];
     if (history === undefined) throw new RangeError(`publisher ${publisherId} was not declared in the ledger`);
     if (seq >>> 0 !== seq) throw new RangeError(`seq must be an integer 0…${MAX_SEQ}, got ${seq}`);
+    return history;
+  }
+
+  /** A publish was written (to the client): pending until its outcome is known. */
+  sent(publisherId: number, seq: number, timeMs: number): void {
+    const history = this.historyFor(publisherId, seq);
+    if (history === undefined) return;
     history.sent(seq, timeMs);
     this.append(publisherId, seq, OUTCOME_CODE.pending, timeMs);
   }
 
   /** The outcome of a publish: acked (PUBACK/PUBCOMP), failed, or unknown (QoS 0, never answered). */
   outcome(publisherId: number, seq: number, outcome: PublishOutcome, timeMs: number): void {
-    if (this.closing !== undefined) {
-      this.lateEvents++;
-      return;
-    }
-    const history = this.state.byId[publisherId];
-    if (history === undefined) throw new RangeError(`publisher ${publisherId} was not declared in the ledger`);
-    if (seq >>> 0 !== seq) throw new RangeError(`seq must be an integer 0…${MAX_SEQ}, got ${seq}`);
+    const history = this.historyFor(publisherId, seq);
+    if (history === undefined) return;
     const code = OUTCOME_CODES[outcome];
     if (code === undefined) throw new RangeError(`unknown outcome ${String(outcome)}`);
     history.outcome(seq, code, timeMs);
