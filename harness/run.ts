@@ -4,8 +4,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { startNativeEnvironment } from "./env/native/environment.js";
-import type { Environment } from "./env/environment.js";
+import type { Environment, EnvironmentOptions, RuntimeName } from "./env/environment.js";
+import { startEnvironment as startRuntime } from "./env/select.js";
 import { installSignalTeardown } from "./env/teardown.js";
 import { createTopic, topicOffsets } from "./kafka/topic.js";
 import { readUntilQuiet } from "./kafka/reader.js";
@@ -20,6 +20,7 @@ import { bridgeEnvironment, type BridgeConfig } from "./bridge/config.js";
 import { REFERENCE_BRIDGE_READY, referenceBridgeCommand } from "./bridge/command.js";
 import { fillPattern, type ResolvedScenario } from "./scenario/resolve.js";
 import { losslabVersion } from "./paths.js";
+import { LosslabError } from "./errors.js";
 import { newRunId } from "./run-id.js";
 import type { ExpectationResult, RunResult } from "./result.js";
 import type { RateShape } from "./workload/rate.js";
@@ -27,7 +28,10 @@ import type { RateShape } from "./workload/rate.js";
 export interface RunOptions {
   /** Output root: results go to <outDir>/<scenario>/<runId>/. */
   outDir: string;
-  runtime?: "native";
+  /** Default native; `chooseRuntime` (env/select.ts) decides for `auto`. */
+  runtime?: RuntimeName;
+  /** Containers runtime: image overrides. */
+  images?: EnvironmentOptions["images"];
   log?: (line: string) => void;
   /** Called about once a second while publishing. */
   onProgress?: (progress: RunProgress) => void;
@@ -59,11 +63,16 @@ function rateShape(scenario: ResolvedScenario): RateShape {
     : { shape: "ramp", from: rate.from, to: rate.to, durationMs: scenario.workload.durationMs };
 }
 
-async function startEnvironment(scenario: ResolvedScenario, runDir: string, log: (line: string) => void): Promise<Environment> {
+async function startEnvironment(scenario: ResolvedScenario, runDir: string, options: RunOptions, log: (line: string) => void): Promise<Environment> {
   const { mosquitto, kafka } = scenario.brokers;
-  return startNativeEnvironment({
+  const runtime = options.runtime ?? "native";
+  if (runtime === "native" && scenario.bridge.image !== null) {
+    throw new LosslabError("USAGE", `bridge image ${scenario.bridge.image}: an image needs the containers runtime (--runtime containers)`);
+  }
+  return startRuntime(runtime, {
     workDir: join(runDir, "env"),
     log,
+    images: options.images,
     mosquitto: {
       persistence: mosquitto.persistence,
       autosaveIntervalSeconds: mosquitto.autosave.on === "interval" ? Math.max(1, Math.round(mosquitto.autosave.intervalMs / 1000)) : mosquitto.autosave.changes,
@@ -87,7 +96,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
   const warnings = [...scenario.warnings];
   options.onProgress?.({ phase: "provision", plannedMs, activeFaults: [] });
 
-  await using env = await startEnvironment(scenario, runDir, log);
+  await using env = await startEnvironment(scenario, runDir, options, log);
   const kafkaTopic = fillPattern(scenario.brokers.kafka.topic, { runId });
   await createTopic(env.endpoints.kafka.direct, {
     topic: kafkaTopic,
@@ -125,13 +134,15 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     lingerMs: 5,
     stateDir: join(runDir, "env", "bridge-state"),
   };
-  const external = scenario.bridge.command !== null;
+  const external = scenario.bridge.command !== null || scenario.bridge.image !== null;
   await env.startBridge({
     command: scenario.bridge.command ?? referenceBridgeCommand(),
+    reference: !external,
+    image: scenario.bridge.image ?? undefined,
     env: { ...scenario.bridge.env, ...bridgeEnvironment(bridgeConfig) },
     readyPattern: external ? undefined : REFERENCE_BRIDGE_READY,
   });
-  log(`bridge started (${external ? "external: " + scenario.bridge.command!.join(" ") : "reference, " + scenario.bridge.mode})`);
+  log(`bridge started (${external ? "external: " + (scenario.bridge.image ?? scenario.bridge.command!.join(" ")) : "reference, " + scenario.bridge.mode})`);
 
   const workload = new Workload({
     runId,

@@ -13,12 +13,14 @@ import { runAction } from "./action.js";
 import { findRunDirs, loadResults, writeRunReports, writeSuiteReports } from "../report/files.js";
 import { compareResults, DEFAULT_TOLERANCE, formatComparison } from "../report/compare.js";
 import type { RunResult } from "../result.js";
+import { chooseRuntime, parseRuntimeChoice } from "../env/select.js";
 
 /** What `npm start` runs. */
 export const DEFAULT_SUITE = ["baseline"];
 
 interface RunFlags {
-  runtime: string;
+  runtime?: string;
+  bridgeImage?: string;
   out: string;
   seed?: string;
   duration?: string;
@@ -37,6 +39,7 @@ function overridesFrom(flags: RunFlags): ScenarioOverrides {
   if (flags.rate !== undefined) overrides.ratePerSecond = Number(flags.rate);
   if (flags.qos !== undefined) overrides.qos = flags.qos.split(",").map((level) => Number(level.trim()));
   if (flags.bridgeCmd !== undefined) overrides.bridgeCommand = flags.bridgeCmd;
+  if (flags.bridgeImage !== undefined) overrides.bridgeImage = flags.bridgeImage;
   return overrides;
 }
 
@@ -56,9 +59,7 @@ export function printOutcome(outcome: RunOutcome, color: boolean): void {
 }
 
 async function runCommand(names: string[], flags: RunFlags): Promise<number> {
-  if (flags.runtime !== "native") {
-    throw new LosslabError("USAGE", `--runtime ${flags.runtime}: only the native runtime is available in this version`);
-  }
+  const runtimeChoice = parseRuntimeChoice(flags.runtime);
   const scenarios = names.length > 0 ? names : flags.suite === "default" || flags.suite === undefined ? DEFAULT_SUITE : [];
   if (scenarios.length === 0) throw new LosslabError("USAGE", `unknown suite ${flags.suite}; use --suite default or name scenarios`);
   const overrides = overridesFrom(flags);
@@ -77,7 +78,10 @@ async function runCommand(names: string[], flags: RunFlags): Promise<number> {
     const progress = progressPrinter();
     let outcome: RunOutcome;
     try {
+      const decision = await chooseRuntime(runtimeChoice, { kafkaVersion: scenario.brokers.kafka.version ?? undefined, bridgeImage: scenario.bridge.image });
+      console.log(`  runtime: ${decision.runtime}${decision.reason === "requested" ? "" : ` (auto: ${decision.reason})`}`);
       outcome = await runScenario(scenario, {
+        runtime: decision.runtime,
         outDir: resolve(flags.out),
         log: flags.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
         onProgress: flags.quiet ? undefined : progress.update,
@@ -122,13 +126,14 @@ export function registerRunCommands(program: Command): void {
     .command("run")
     .description("run scenarios (built-in names or files) and judge them; exit 1 when an expectation fails")
     .argument("[scenarios...]", "built-in scenario names or .ts/.js/.json/.yaml files")
-    .option("--runtime <runtime>", "native (containers: see README)", "native")
+    .option("--runtime <runtime>", "auto (default; or $LOSSLAB_RUNTIME), native or containers")
     .option("--out <dir>", "output folder", "reports")
     .option("--seed <n>", "random seed")
     .option("--duration <d>", "workload duration, e.g. 30s")
     .option("--rate <n>", "total publish rate, messages per second")
     .option("--qos <levels>", "QoS levels, e.g. 0,1,2")
     .option("--bridge-cmd <cmd>", "run this command as the bridge (LOSSLAB_* environment)")
+    .option("--bridge-image <image>", "containers runtime: run this image as the bridge (LOSSLAB_* environment)")
     .option("--suite <name>", "run a named suite when no scenario is given", "default")
     .option("--quiet", "no progress lines")
     .option("--baseline <file>", "compare with a baseline result.json (or folder of them); exit 1 on regression")

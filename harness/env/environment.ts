@@ -60,11 +60,20 @@ export interface EnvironmentOptions {
   /** Readiness timeout per service. */
   startTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Containers runtime only: image overrides (otherwise LOSSLAB_*_IMAGE, then the official images). */
+  images?: Partial<Record<"mosquitto" | "kafka" | "toxiproxy" | "bridge", string>>;
 }
 
 export interface BridgeProcessSpec {
-  /** argv of the bridge: the reference bridge or any external command. */
+  /**
+   * argv of the bridge: the reference bridge or any external command. In the containers runtime an external
+   * command runs inside the bridge image (its entrypoint replaced by this argv).
+   */
   command: string[];
+  /** This is losslab's reference bridge (the containers runtime runs it from the mounted package, not `command`). */
+  reference?: boolean;
+  /** Containers runtime: an external bridge image, started with its own entrypoint and the LOSSLAB_* environment. */
+  image?: string;
   /** Environment added to the caller's (LOSSLAB_* of the contract and anything else). */
   env: Record<string, string>;
   /** A line the bridge prints once ready; without it, a bridge that stays up for a moment is taken as ready. */

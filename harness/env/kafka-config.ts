@@ -11,6 +11,11 @@ export interface KafkaNodeConfigInput {
   /** The Toxiproxy address clients of the PROXIED listener must use: host:port of the kafka-bridge proxy. */
   proxiedAdvertised: string;
   controllerPort: number;
+  /**
+   * A listener for broker-to-broker traffic when DIRECT's advertised address only works from outside
+   * (containers: DIRECT advertises the host's published port). Without it, brokers talk over DIRECT.
+   */
+  internal?: { port: number; advertised: string };
   logDir: string;
   clusterSize: number;
   minInsyncReplicas?: number;
@@ -18,14 +23,20 @@ export interface KafkaNodeConfigInput {
 
 export function renderKafkaConfig(input: KafkaNodeConfigInput): string {
   const replication = Math.min(3, input.clusterSize);
+  const internal = input.internal;
   const props: Record<string, string | number> = {
     "process.roles": "broker,controller",
     "node.id": input.nodeId,
     "controller.quorum.voters": input.voters.join(","),
-    listeners: `DIRECT://${input.bindAddress}:${input.directPort},PROXIED://${input.bindAddress}:${input.proxiedPort},CONTROLLER://${input.bindAddress}:${input.controllerPort}`,
-    "advertised.listeners": `DIRECT://${input.directAdvertised},PROXIED://${input.proxiedAdvertised}`,
-    "listener.security.protocol.map": "DIRECT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT",
-    "inter.broker.listener.name": "DIRECT",
+    listeners: [
+      `DIRECT://${input.bindAddress}:${input.directPort}`,
+      `PROXIED://${input.bindAddress}:${input.proxiedPort}`,
+      `CONTROLLER://${input.bindAddress}:${input.controllerPort}`,
+      ...(internal ? [`INTERNAL://${input.bindAddress}:${internal.port}`] : []),
+    ].join(","),
+    "advertised.listeners": [`DIRECT://${input.directAdvertised}`, `PROXIED://${input.proxiedAdvertised}`, ...(internal ? [`INTERNAL://${internal.advertised}`] : [])].join(","),
+    "listener.security.protocol.map": `DIRECT:PLAINTEXT,PROXIED:PLAINTEXT,CONTROLLER:PLAINTEXT${internal ? ",INTERNAL:PLAINTEXT" : ""}`,
+    "inter.broker.listener.name": internal ? "INTERNAL" : "DIRECT",
     "controller.listener.names": "CONTROLLER",
     "log.dirs": input.logDir,
     "num.partitions": 1,

@@ -31,6 +31,8 @@ export interface ScenarioOverrides {
   seed?: number | undefined;
   /** --bridge-cmd: a shell command line, run as ["/bin/sh", "-c", cmd]; replaces bridge.command. */
   bridgeCommand?: string | undefined;
+  /** --bridge-image: an external bridge image (containers runtime); replaces bridge.image. */
+  bridgeImage?: string | undefined;
 }
 
 /** The target publish rate across all publishers; split evenly between them. */
@@ -64,8 +66,10 @@ export interface ResolvedWorkload {
 
 export interface ResolvedBridge {
   mode: BridgeMode;
-  /** An external bridge's argv; null = the reference bridge. */
+  /** An external bridge's argv; null = the reference bridge (or `image`). */
   command: string[] | null;
+  /** An external bridge image (containers runtime only); null = none. */
+  image: string | null;
   /** Extra environment for the bridge (never LOSSLAB_*). */
   env: Record<string, string>;
   /** false = persistent session. */
@@ -125,6 +129,7 @@ const OVERRIDE_FLAGS: Record<keyof ScenarioOverrides, string> = {
   qos: "--qos",
   seed: "--seed",
   bridgeCommand: "--bridge-cmd",
+  bridgeImage: "--bridge-image",
 };
 
 const overridesSchema = z.strictObject({
@@ -133,6 +138,7 @@ const overridesSchema = z.strictObject({
   qos: qosListSchema.optional(),
   seed: z.int().min(0).max(0xffff_ffff).optional(),
   bridgeCommand: z.string().trim().min(1).optional(),
+  bridgeImage: z.string().trim().min(1).optional(),
 });
 
 /** Validates CLI overrides; a bad one is a USAGE error naming the flag. */
@@ -209,7 +215,16 @@ export function resolveScenario(
     if (command !== null) warnings.push("--bridge-cmd replaces bridge.command");
     command = ["/bin/sh", "-c", flags.bridgeCommand];
   }
-  if (command !== null) {
+  let image = b.image ?? null;
+  if (flags.bridgeImage !== undefined) {
+    if (image !== null) warnings.push("--bridge-image replaces bridge.image");
+    image = flags.bridgeImage;
+  }
+  if (image !== null && command !== null) {
+    warnings.push("a bridge image runs its own entrypoint: the bridge command is ignored");
+    command = null;
+  }
+  if (command !== null || image !== null) {
     const referenceOnly = [
       b.mode !== undefined && "bridge.mode",
       b.encoding !== undefined && "bridge.encoding",
@@ -221,6 +236,7 @@ export function resolveScenario(
   const bridge: ResolvedBridge = {
     mode: b.mode ?? DEFAULTS.bridge.mode,
     command,
+    image,
     env: { ...(b.env ?? {}) },
     cleanSession: b.cleanSession ?? DEFAULTS.bridge.cleanSession,
     clientId: b.clientId ?? DEFAULTS.bridge.clientId,

@@ -281,6 +281,8 @@ export const bridgeSchema = z.strictObject({
   mode: z.enum(BRIDGE_MODES).optional(),
   /** An external bridge: argv, started with the LOSSLAB_* environment. Absent = the reference bridge. */
   command: z.array(z.string().min(1)).min(1).optional(),
+  /** An external bridge image (containers runtime): started with its own entrypoint and the LOSSLAB_* environment. */
+  image: z.string().trim().min(1).optional(),
   env: envSchema.optional(),
   /** The bridge's MQTT clean session; false (the default) = a persistent session. */
   cleanSession: z.boolean().optional(),

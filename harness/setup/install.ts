@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { LosslabError } from "../errors.js";
 import { losslabHome } from "../paths.js";
 import { exec, lastLines, which } from "./exec.js";
+import { aptInstall } from "./apt.js";
 import { kafkaMajor, kafkaVersion, TOXIPROXY_MODULE, TOXIPROXY_VERSION } from "./versions.js";
 
 export interface ComponentPaths {
@@ -52,23 +53,12 @@ export function toxiproxyBinary(): string {
 export async function ensureMosquitto(log: (line: string) => void = () => {}): Promise<string> {
   const found = which("mosquitto");
   if (found) return found;
-  const apt = which("apt-get");
-  if (!apt || process.getuid?.() !== 0) {
+  if (!which("apt-get") || process.getuid?.() !== 0) {
     throw new LosslabError("PREREQUISITE_MISSING", `mosquitto not found: ${MISSING_HINTS.mosquitto}`);
   }
-  log("installing mosquitto with apt-get …");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  let result = await exec(apt, ["install", "-y", "-q", "--no-install-recommends", "mosquitto"], { env });
-  if (result.code !== 0) {
-    await exec(apt, ["update", "-q"], { env });
-    result = await exec(apt, ["install", "-y", "-q", "--no-install-recommends", "mosquitto"], { env });
-  }
+  await aptInstall(["mosquitto"], log);
   const installed = which("mosquitto");
-  if (result.code !== 0 || !installed) {
-    throw new LosslabError("INSTALL_FAILED", "apt-get install mosquitto failed", {
-      details: lastLines(result.stderr || result.stdout),
-    });
-  }
+  if (!installed) throw new LosslabError("INSTALL_FAILED", "apt-get installed mosquitto but no mosquitto binary is on PATH");
   return installed;
 }
 
