@@ -7,7 +7,7 @@
 import { Command } from "commander";
 import { lastExitCode, parseInteger, runAction } from "./commands/action.js";
 import { losslabVersion } from "./paths.js";
-import { doctorCommand, setupCommand } from "./commands/setup.js";
+import { doctorCommand, imagesCommand, setupCommand } from "./commands/setup.js";
 import { envDownCommand, envUpCommand } from "./commands/env.js";
 import { bridgeCommand } from "./commands/bridge.js";
 import { registerRunCommands } from "./commands/run.js";
@@ -34,6 +34,13 @@ function buildProgram(): Command {
     .option("--json", "machine-readable output")
     .action((options: { json?: boolean }) => runAction(() => doctorCommand(options)));
 
+  program
+    .command("images")
+    .description("containers runtime: show which images a run would use and whether the engine has them")
+    .option("--build", "build local images (debootstrap + docker import; no registry needed) and show their names")
+    .option("--kafka-version <version>", "Kafka version of the kafka image")
+    .action((options: { build?: boolean; kafkaVersion?: string }) => runAction(() => imagesCommand(options)));
+
   const env = program.command("env").description("start or stop an environment by hand");
   env
     .command("up")
@@ -42,7 +49,8 @@ function buildProgram(): Command {
     .option("--kafka-version <version>", "Kafka version")
     .option("--persistence", "Mosquitto persistence on")
     .option("--json", "print the endpoints as one JSON line")
-    .action((options: { brokers: number; kafkaVersion?: string; persistence?: boolean; json?: boolean }) =>
+    .option("--runtime <runtime>", "auto (default), native or containers")
+    .action((options: { brokers: number; kafkaVersion?: string; persistence?: boolean; json?: boolean; runtime?: string }) =>
       runAction(() => envUpCommand(options)),
     );
   env

@@ -24,12 +24,17 @@ async function versionOf(command: string, args: string[], pattern: RegExp): Prom
   return pattern.exec(text)?.[1] ?? "present";
 }
 
-export async function dockerEngineReachable(): Promise<{ ok: boolean; detail: string }> {
-  const docker = which("docker");
-  if (!docker) return { ok: false, detail: "docker CLI not found" };
-  const result = await exec(docker, ["version", "--format", "{{.Server.Version}}"], { timeoutMs: 5_000 }).catch(() => undefined);
-  if (result?.code === 0 && result.stdout.trim()) return { ok: true, detail: `engine ${result.stdout.trim()}` };
-  return { ok: false, detail: "no Docker engine answers (dockerd not running?)" };
+/** Whether `--runtime containers` can run here: an engine answers and it has every image (losslab never pulls). */
+async function containersCheck(): Promise<DoctorCheck> {
+  const { dockerEngineStatus } = await import("./setup/docker.js");
+  const engine = await dockerEngineStatus(5_000);
+  const hint = "optional: start Docker (Debian: apt-get install docker.io; dockerd), then `docker pull` the images or `losslab images --build` and LOSSLAB_IMAGES=local";
+  if (!engine.ok) return { name: "containers", ok: false, detail: `not usable: ${engine.detail}`, hint };
+  const { missingImages, resolveImages } = await import("./setup/images.js");
+  const images = resolveImages();
+  const missing = await missingImages(images);
+  if (missing.length > 0) return { name: "containers", ok: false, detail: `${engine.detail}; images missing: ${missing.join(", ")}`, hint };
+  return { name: "containers", ok: true, detail: `usable: ${engine.detail}; images ${Object.values(images).join(", ")}` };
 }
 
 export async function doctor(): Promise<DoctorCheck[]> {
@@ -43,7 +48,7 @@ export async function doctor(): Promise<DoctorCheck[]> {
     versionOf("mvn", ["-v"], /Apache Maven (\S+)/),
     versionOf("go", ["version"], /go version go(\S+)/),
     versionOf("mosquitto", ["-h"], /version (\S+)/),
-    dockerEngineReachable(),
+    containersCheck(),
   ]);
   return [
     { name: "node", ok: true, detail: process.version },
@@ -63,7 +68,7 @@ export async function doctor(): Promise<DoctorCheck[]> {
       detail: existsSync(toxiproxyBinary()) ? `${TOXIPROXY_VERSION} at ${toxiproxyBinary()}` : "not built",
       hint: "losslab setup",
     },
-    { name: "docker", ok: docker.ok, detail: docker.detail, hint: "optional: apt-get install docker.io and start dockerd (containers runtime)" },
+    docker,
     { name: "cache", ok: true, detail: home },
   ];
 }

@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startNativeEnvironment } from "../env/native/environment.js";
+import { chooseRuntime, parseRuntimeChoice, startEnvironment } from "../env/select.js";
 import { readEnvStates, removeEnvState, writeEnvState } from "../env/state.js";
 import { sweepStaleProcesses } from "../env/native/registry.js";
 import { sleep } from "../env/wait.js";
@@ -13,12 +13,15 @@ export interface EnvUpOptions {
   kafkaVersion?: string;
   persistence?: boolean;
   json?: boolean;
+  runtime?: string;
 }
 
 export async function envUpCommand(options: EnvUpOptions): Promise<number> {
   installSignalTeardown();
   const workDir = mkdtempSync(join(tmpdir(), "losslab-env-"));
-  const env = await startNativeEnvironment({
+  const decision = await chooseRuntime(parseRuntimeChoice(options.runtime), { kafkaVersion: options.kafkaVersion });
+  console.error(`runtime: ${decision.runtime}${decision.reason === "requested" ? "" : ` (auto: ${decision.reason})`}`);
+  const env = await startEnvironment(decision.runtime, {
     workDir,
     kafka: { brokers: options.brokers, version: options.kafkaVersion },
     mosquitto: { persistence: options.persistence ?? false },
@@ -32,9 +35,9 @@ export async function envUpCommand(options: EnvUpOptions): Promise<number> {
     console.log(`mosquitto ${env.versions.mosquitto}, kafka ${env.versions.kafka}, toxiproxy ${env.versions.toxiproxy}`);
     console.log(`  mqtt direct          ${mqtt.direct}`);
     console.log(`  mqtt via mqtt-pub    ${mqtt.publish}`);
-    console.log(`  mqtt via mqtt-bridge ${mqtt.bridge}`);
+    console.log(`  mqtt via mqtt-bridge ${mqtt.bridge}${env.runtime === "containers" ? "  (inside the network)" : ""}`);
     console.log(`  kafka direct         ${kafka.direct.join(",")}`);
-    console.log(`  kafka via kafka-bridge ${kafka.bridge.join(",")}`);
+    console.log(`  kafka via kafka-bridge ${kafka.bridge.join(",")}${env.runtime === "containers" ? "  (inside the network)" : ""}`);
     console.log(`  toxiproxy API        ${toxiproxy}`);
     console.log(`  logs and data        ${workDir}`);
     console.log("environment up; Ctrl-C (or `losslab env down`) stops it");
@@ -72,6 +75,12 @@ export async function envDownCommand(): Promise<number> {
   }
   for (const state of states) removeEnvState(state.pid);
   const swept = sweepStaleProcesses();
+  const { dockerEngineStatus } = await import("../setup/docker.js");
+  if ((await dockerEngineStatus(3_000)).ok) {
+    const { getContainerRuntimeClient } = await import("testcontainers");
+    const { sweepStaleContainers } = await import("../env/containers/cleanup.js");
+    swept.push(...(await sweepStaleContainers((await getContainerRuntimeClient()).container.dockerode)));
+  }
   if (swept.length > 0) console.log(`killed: ${swept.join(", ")}`);
   if (states.length === 0 && swept.length === 0) console.log("no environment was up");
   return 0;

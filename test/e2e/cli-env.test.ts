@@ -86,7 +86,7 @@ describe("losslab doctor", () => {
     expect(byName.mosquitto?.ok).toBe(true);
     expect(byName.kafka?.detail).toMatch(/3\.9\.1/);
     expect(byName.toxiproxy?.ok).toBe(true);
-    expect(byName.docker).toBeDefined();
+    expect(byName.containers?.detail).toMatch(/usable|missing|Docker engine/);
     expect(result.code).toBe(0);
   }, 60_000);
 });

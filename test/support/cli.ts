@@ -4,11 +4,14 @@ import { dirname, join } from "node:path";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** Starts `losslab ARGS` from the TypeScript sources (no build needed). */
+/**
+ * Starts `losslab ARGS` from the TypeScript sources (no build needed). The runtime is native unless a test
+ * asks otherwise, so `auto` never picks containers behind a test's back on a machine that has the images.
+ */
 export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ["--import", "tsx", join(ROOT, "harness", "cli.ts"), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, LOSSLAB_RUNTIME: "native", ...env },
   });
 }
 
