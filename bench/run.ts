@@ -2,7 +2,8 @@
  * `npm run bench`: the performance goals, each measured for real.
  *   1. reconciler alone on 10 M synthetic records (its own process, so its peak RSS is its own);
  *   2. publisher overhead: losslab's QoS 0 loop vs a raw MQTT.js loop, same Mosquitto, same run;
- *   2b. startup time of the environment (median of 5, 1 and 3 brokers) and memory per service;
+ *   2b. startup time of the environment (median of 5, 1 and 3 brokers) and memory per service, native and — when
+ *       a Docker engine has the images (see `losslab images`) — containers;
  *   3. highest sustained end-to-end rate through the reference bridge per QoS with zero acked loss.
  * Prints one summary and writes reports/bench.json. `--only reconcile|startup|publisher|throughput` runs one.
  */
@@ -14,6 +15,7 @@ import { benchPublisher } from "./publisher.js";
 import { benchThroughput } from "./throughput.js";
 import { benchStartup } from "./startup.js";
 import { packageRoot } from "../harness/paths.js";
+import { chooseRuntime } from "../harness/env/select.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
@@ -28,12 +30,14 @@ if (!only || only === "reconcile") {
   summary.reconcile = JSON.parse(last);
 }
 if (!only || only === "startup") {
-  const single = await benchStartup(1);
-  const cluster = await benchStartup(3);
-  for (const result of [single, cluster]) {
-    console.log(`startup: ${result.brokers} broker(s): median ${result.medianMs} ms of ${result.startupMs.join(", ")}; RSS MB ${JSON.stringify(result.rssMB)}`);
+  const results = [await benchStartup(1), await benchStartup(3)];
+  const containers = await chooseRuntime("auto");
+  if (containers.runtime === "containers") results.push(await benchStartup(1, 5, "containers"), await benchStartup(3, 5, "containers"));
+  else console.log(`startup: containers runtime skipped (${containers.reason})`);
+  for (const result of results) {
+    console.log(`startup: ${result.runtime}, ${result.brokers} broker(s): median ${result.medianMs} ms of ${result.startupMs.join(", ")}; memory MB ${JSON.stringify(result.rssMB)}`);
   }
-  summary.startup = [single, cluster];
+  summary.startup = results;
 }
 if (!only || only === "publisher") {
   const publisher = await benchPublisher();

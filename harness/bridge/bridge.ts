@@ -41,7 +41,9 @@ export async function startBridge(config: BridgeConfig, logger: BridgeLogger = c
   const kafka = kafkaClient(config.kafkaBrokers, `${config.clientId}-producer`, {
     retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
   });
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, idempotent: false });
+  // losslab creates a run's topic before the bridge starts, and its brokers refuse auto-creation; a broker that
+  // allows it (docker-compose.test.yml) creates the topic on the bridge's first write.
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: true, maxInFlightRequests: 1, idempotent: false });
   await producer.connect();
 
   const send = (messages: Message[]): Promise<unknown> =>

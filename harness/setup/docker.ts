@@ -10,7 +10,7 @@ import { LosslabError } from "../errors.js";
 import { losslabHome } from "../paths.js";
 import { waitFor } from "../env/wait.js";
 import { aptInstall } from "./apt.js";
-import { which } from "./exec.js";
+import { exec, which } from "./exec.js";
 
 export interface EngineStatus {
   ok: boolean;
@@ -109,4 +109,17 @@ export async function ensureDockerEngine(log: (line: string) => void = () => {})
       await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
     },
   };
+}
+
+/**
+ * A Compose command: the `docker compose` plugin when the CLI has it, else the standalone `docker-compose`
+ * (Debian's docker-compose package is installed when neither is present and losslab runs as root).
+ */
+export async function ensureCompose(log: (line: string) => void = () => {}): Promise<string[]> {
+  const docker = which("docker");
+  if (docker && (await exec(docker, ["compose", "version"], { timeoutMs: 10_000 })).code === 0) return [docker, "compose"];
+  if (!which("docker-compose")) await aptInstall(["docker-compose"], log);
+  const compose = which("docker-compose");
+  if (!compose) throw new LosslabError("PREREQUISITE_MISSING", "no Docker Compose: install the compose plugin or docker-compose");
+  return [compose];
 }

@@ -25,32 +25,32 @@ import { liveBrokerCount } from "../../kafka/client.js";
 import { configureReaper } from "../../setup/docker.js";
 import { missingImages, resolveImages, type ContainerImages } from "../../setup/images.js";
 import { TOXIPROXY_VERSION } from "../../setup/versions.js";
-import type { BridgeProcessSpec, Endpoints, Environment, EnvironmentOptions, LinkName, MosquittoOptions, ServiceControl, ServiceName } from "../environment.js";
+import type { BridgeProcessSpec, Endpoints, Environment, EnvironmentOptions, LinkName, ServiceControl, ServiceName } from "../environment.js";
 import { freePorts } from "../ports.js";
 import { ToxiproxyClient } from "../toxiproxy.js";
 import { onTeardown } from "../teardown.js";
 import { waitFor } from "../wait.js";
-import { renderMosquittoConfig } from "../mosquitto-config.js";
-import { LOG4J2_PROPERTIES, LOG4J_PROPERTIES, renderKafkaConfig } from "../kafka-config.js";
+import { LOG4J2_PROPERTIES, LOG4J_PROPERTIES } from "../kafka-config.js";
 import { mqttAnswers } from "../native/environment.js";
 import { ContainerService } from "./service.js";
+import {
+  BRIDGE_PACKAGE_DIR,
+  CONFIG_DIR,
+  KAFKA_PROXIED,
+  KAFKA_PROXY_BASE,
+  KAFKA_START_SCRIPT,
+  MOSQUITTO_PORT,
+  MQTT_BRIDGE_PROXY,
+  MQTT_PUB_PROXY,
+  TOXIPROXY_API,
+  kafkaContainerConfig,
+  kafkaVoters,
+  mosquittoContainerConfig,
+} from "./topology.js";
 import { forgetContainer, forgetNetwork, LABEL_ENV, LABEL_OWNER, ownerLabel, rememberContainer, rememberNetwork, sweepStaleContainers } from "./cleanup.js";
 
 const HOST = "127.0.0.1";
 const DEFAULT_START_TIMEOUT_MS = 120_000;
-const MOSQUITTO_PORT = 1883;
-const TOXIPROXY_API = 8474;
-const MQTT_PUB_PROXY = 8666;
-const MQTT_BRIDGE_PROXY = 8667;
-const KAFKA_PROXY_BASE = 8670;
-const KAFKA_INTERNAL = 9092;
-const KAFKA_PROXIED = 9093;
-const KAFKA_CONTROLLER = 9094;
-/** Where the runtime copies configs into every container. */
-const CONFIG_DIR = "/losslab";
-/** Where the reference bridge's package is mounted read-only in the bridge container. */
-export const BRIDGE_PACKAGE_DIR = "/opt/losslab";
-
 /** Readiness is losslab's own probe (MQTT CONNACK, Kafka metadata), run after start: testcontainers waits for nothing. */
 class StartedAtOnce implements WaitStrategy {
   async waitUntilReady(): Promise<void> {}
@@ -75,21 +75,6 @@ class LoopbackContainer extends GenericContainer {
     return this;
   }
 }
-
-/** Kafka's start command: format the storage once (the container keeps it across restarts), then run the broker. */
-const KAFKA_START_SCRIPT = `#!/bin/sh
-set -e
-JAVA=java
-if [ -n "$JAVA_HOME" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA="$JAVA_HOME/bin/java"; fi
-CP='/opt/kafka/libs/*'
-if ls /opt/kafka/libs/log4j-core-*.jar >/dev/null 2>&1; then
-  LOGGING="-Dlog4j2.configurationFile=${CONFIG_DIR}/log4j2.properties"
-else
-  LOGGING="-Dlog4j.configuration=file:${CONFIG_DIR}/log4j.properties"
-fi
-"$JAVA" $LOGGING -cp "$CP" kafka.tools.StorageTool format -t "$LOSSLAB_CLUSTER_ID" -c ${CONFIG_DIR}/server.properties --ignore-formatted
-exec "$JAVA" -Xms256m -Xmx"$LOSSLAB_HEAP_MB"m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true $LOGGING -cp "$CP" kafka.Kafka ${CONFIG_DIR}/server.properties
-`;
 
 interface KafkaNode {
   nodeId: number;
@@ -265,14 +250,7 @@ export class ContainersEnvironment implements Environment {
   }
 
   private async startMosquitto(): Promise<void> {
-    const settings: MosquittoOptions = { persistence: false, ...this.options.mosquitto };
-    const config = renderMosquittoConfig({
-      ...settings,
-      port: MOSQUITTO_PORT,
-      bindAddress: "0.0.0.0",
-      persistenceDir: `${CONFIG_DIR}/data/`,
-      runAsRoot: true,
-    });
+    const config = mosquittoContainerConfig(this.options.mosquitto ?? {});
     const container = new LoopbackContainer(this.images.mosquitto)
       .withEntrypoint(["mosquitto"])
       .withCommand(["-c", `${CONFIG_DIR}/mosquitto.conf`])
@@ -294,25 +272,12 @@ export class ContainersEnvironment implements Environment {
 
   private async startKafka(): Promise<void> {
     const clusterId = randomBytes(16).toString("base64url").slice(0, 22);
-    const voters = this.kafkaNodes.map((node) => `${node.nodeId}@${node.alias}:${KAFKA_CONTROLLER}`);
+    const voters = kafkaVoters(this.kafkaNodes);
     const heapMb = this.options.kafka?.heapMb ?? (this.kafkaNodes.length > 1 ? 512 : 768);
     // Controllers need a quorum: every node is started before any is waited on.
     await Promise.all(
       this.kafkaNodes.map(async (node) => {
-        const config = renderKafkaConfig({
-          nodeId: node.nodeId,
-          voters,
-          bindAddress: "0.0.0.0",
-          directPort: node.direct,
-          directAdvertised: `${HOST}:${node.direct}`,
-          proxiedPort: KAFKA_PROXIED,
-          proxiedAdvertised: `toxiproxy:${node.proxyPort}`,
-          controllerPort: KAFKA_CONTROLLER,
-          internal: { port: KAFKA_INTERNAL, advertised: `${node.alias}:${KAFKA_INTERNAL}` },
-          logDir: "/tmp/losslab-kafka/data",
-          clusterSize: this.kafkaNodes.length,
-          minInsyncReplicas: this.options.kafka?.minInsyncReplicas,
-        });
+        const config = kafkaContainerConfig(node, { voters, size: this.kafkaNodes.length, minInsyncReplicas: this.options.kafka?.minInsyncReplicas });
         const container = new LoopbackContainer(this.images.kafka)
           .withEntrypoint(["/bin/sh", `${CONFIG_DIR}/start-kafka.sh`])
           .withCommand([])
