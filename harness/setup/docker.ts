@@ -82,7 +82,11 @@ export async function ensureDockerEngine(log: (line: string) => void = () => {})
   if (process.getuid?.() !== 0) {
     throw new LosslabError("PREREQUISITE_MISSING", `${status.detail}: start Docker (or Podman with its Docker socket), or run as root so losslab can start dockerd`);
   }
-  if (!which("dockerd")) await aptInstall(["docker.io"], log);
+  if (!which("dockerd")) {
+    await aptInstall(["docker.io"], log);
+    // Some systems start the daemon from the package's install script.
+    if ((await dockerEngineStatus()).ok) return { started: false, stop: async () => {} };
+  }
   const dockerd = which("dockerd");
   if (!dockerd) throw new LosslabError("PREREQUISITE_MISSING", "dockerd not found: apt-get install docker.io");
   const dir = join(losslabHome(), "docker");

@@ -254,6 +254,7 @@ describe("resolveScenario", () => {
       bridge: {
         mode: "at-least-once",
         command: null,
+        image: null,
         env: {},
         cleanSession: false,
         clientId: "losslab-bridge-{runId}",
@@ -349,6 +350,15 @@ describe("resolveScenario", () => {
       "bridge.encoding applies to the reference bridge only; the external bridge ignores it",
       "expect.qos0 dropped: --qos 1 does not publish at QoS 0",
     ]);
+  });
+
+  it("takes an external bridge image from the scenario or --bridge-image; an image runs its own entrypoint", () => {
+    const fromFile = resolveScenario({ name: "imaged", bridge: { image: "acme/bridge:1" } });
+    expect(fromFile.bridge).toMatchObject({ image: "acme/bridge:1", command: null });
+    const overridden = resolveScenario({ name: "imaged", bridge: { image: "acme/bridge:1", command: ["run"] } }, { bridgeImage: "acme/bridge:2" });
+    expect(overridden.bridge).toMatchObject({ image: "acme/bridge:2", command: null });
+    expect(overridden.warnings).toEqual(["--bridge-image replaces bridge.image", "a bridge image runs its own entrypoint: the bridge command is ignored"]);
+    expect(() => resolveScenario({ name: "imaged" }, { bridgeImage: " " })).toThrow(expect.objectContaining({ code: "USAGE" }));
   });
 
   it("rejects bad overrides as USAGE, naming the flag", () => {
