@@ -132,7 +132,7 @@ describe.skipIf(skip)("containers runtime", () => {
       }
     }, 240_000);
 
-    it("a toxic: connection resets on mqtt-pub lose QoS 0 messages, never an acknowledged QoS 1 one", async () => {
+    it("a toxic: connection resets on mqtt-pub lose QoS 0 messages, never an acknowledged QoS 1 or 2 one", async () => {
       const { result } = await runThroughContainers("qos0-connection-resets", { duration: "10s" });
       const resets = result.faults.filter((fault) => fault.kind === "reset_peer" && fault.target === "mqtt-pub");
       expect(resets.length).toBe(2);
@@ -140,13 +140,12 @@ describe.skipIf(skip)("containers runtime", () => {
       const qos0 = result.qos["0"]!;
       expect(qos0.lostUnacked).toBeGreaterThan(0);
       expect(qos0.delivered + qos0.lostUnacked).toBe(qos0.sent);
-      expect(result.qos["1"]!.lostAcked).toBe(0);
-      expect(result.qos["1"]!.delivered).toBe(result.qos["1"]!.sent);
-      // QoS 2 is not asserted here: through Docker's port proxy, 2 runs in 5 lost one acknowledged QoS 2 message
-      // right after a reset (never seen natively); README, "What differs between the runtimes".
-      const failed = result.expectations.filter((e) => !e.pass).map((e) => e.name);
-      expect(failed).toContain("qos0.lost ≤ 0");
-      expect(failed.filter((name) => name !== "qos0.lost ≤ 0" && name !== "qos2.lostAcked ≤ 0")).toEqual([]);
+      for (const level of ["1", "2"] as const) {
+        expect(result.qos[level]!.lostAcked).toBe(0);
+        expect(result.qos[level]!.delivered).toBe(result.qos[level]!.sent);
+      }
+      // The scenario's QoS 0 expectation fails on purpose; the others hold.
+      expect(result.expectations.filter((e) => !e.pass).map((e) => e.name)).toEqual(["qos0.lost ≤ 0"]);
     }, 240_000);
 
     it("a kill: kill -9 of the Kafka container with an at-least-once bridge loses nothing acknowledged", async () => {

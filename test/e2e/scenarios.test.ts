@@ -2,7 +2,7 @@
  * The scenario library, run for real on the native runtime. Each broken variant must show the loss it
  * reproduces; each fixed variant must not. The counts differ from run to run; the direction must not.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +32,19 @@ describe("scenario library (native runtime)", { timeout: 240_000 }, () => {
     expect(lostAcked(outcome)).toBe(0);
     expect(outcome.result.faults.filter((fault) => fault.kind === "reset_peer").length).toBeGreaterThanOrEqual(3);
     expect(outcome.result.pass).toBe(false);
+  });
+
+  it("mosquitto-qos2-inflight-quota / -unlimited: QoS 2 refused for quota looks acknowledged to an MQTT 3.1.1 publisher", async () => {
+    const quota = await run("mosquitto-qos2-inflight-quota");
+    const lost = qos(quota, "2").lostAcked;
+    expect(lost).toBeGreaterThan(0);
+    // Every message lost after PUBCOMP is one Mosquitto refused with PUBREC reason 0x97 (quota exceeded).
+    const log = readFileSync(join(quota.runDir, "env", "mosquitto", "mosquitto.log"), "utf8");
+    expect(log.match(/Sending PUBREC to \S+ \(m\d+, rc151\)/g)?.length ?? 0).toBe(lost);
+    const unlimited = await run("mosquitto-qos2-inflight-unlimited");
+    expect(qos(unlimited, "2").lostAcked).toBe(0);
+    expect(qos(unlimited, "2").delivered).toBe(qos(unlimited, "2").sent);
+    expect(unlimited.result.pass).toBe(true);
   });
 
   it("mosquitto-crash-no-persistence: kill -9 loses acknowledged QoS 1/2 messages", async () => {
