@@ -5,10 +5,10 @@
  * CLI parsing by commander: subcommands, typed options and help text without hand-written parsing.
  */
 import { Command } from "commander";
-import { lastExitCode, parseInteger, runAction } from "./commands/action.js";
+import { lastExitCode, parseImageOption, parseInteger, runAction } from "./commands/action.js";
 import { losslabVersion } from "./paths.js";
 import { doctorCommand, imagesCommand, setupCommand } from "./commands/setup.js";
-import { envDownCommand, envUpCommand } from "./commands/env.js";
+import { envDownCommand, envUpCommand, type EnvUpOptions } from "./commands/env.js";
 import { bridgeCommand } from "./commands/bridge.js";
 import { registerRunCommands } from "./commands/run.js";
 
@@ -50,7 +50,8 @@ function buildProgram(): Command {
     .option("--persistence", "Mosquitto persistence on")
     .option("--json", "print the endpoints as one JSON line")
     .option("--runtime <runtime>", "auto (default), native or containers")
-    .action((options: { brokers: number; kafkaVersion?: string; persistence?: boolean; json?: boolean; runtime?: string }) =>
+    .option("--image <role=image>", "containers runtime: image for mosquitto, kafka, toxiproxy or bridge (repeatable)", parseImageOption)
+    .action((options: EnvUpOptions) =>
       runAction(() => envUpCommand(options)),
     );
   env

@@ -1,4 +1,5 @@
 /** Runs a command body and maps its outcome to the exit code contract (0 / 1 / 2). */
+import { IMAGE_ROLES, parseImageOverride, type ContainerImages } from "../setup/images.js";
 import { InvalidArgumentError } from "commander";
 import { describeError, LosslabError } from "../errors.js";
 
@@ -29,5 +30,12 @@ export async function runAction(action: CommandAction): Promise<void> {
 export function parseInteger(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed)) throw new InvalidArgumentError("not an integer");
+  return parsed;
+}
+
+/** Commander parser of the repeatable `--image ROLE=IMAGE`. */
+export function parseImageOption(value: string, previous?: Partial<ContainerImages>): Partial<ContainerImages> {
+  const parsed = parseImageOverride(value, previous);
+  if (!parsed) throw new InvalidArgumentError(`expected ROLE=IMAGE with ROLE one of ${IMAGE_ROLES.join(", ")}`);
   return parsed;
 }

@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chooseRuntime, parseRuntimeChoice, startEnvironment } from "../env/select.js";
+import type { ContainerImages } from "../setup/images.js";
 import { readEnvStates, removeEnvState, writeEnvState } from "../env/state.js";
 import { sweepStaleProcesses } from "../env/native/registry.js";
 import { sleep } from "../env/wait.js";
@@ -14,15 +15,17 @@ export interface EnvUpOptions {
   persistence?: boolean;
   json?: boolean;
   runtime?: string;
+  image?: Partial<ContainerImages>;
 }
 
 export async function envUpCommand(options: EnvUpOptions): Promise<number> {
   installSignalTeardown();
   const workDir = mkdtempSync(join(tmpdir(), "losslab-env-"));
-  const decision = await chooseRuntime(parseRuntimeChoice(options.runtime), { kafkaVersion: options.kafkaVersion });
+  const decision = await chooseRuntime(parseRuntimeChoice(options.runtime), { kafkaVersion: options.kafkaVersion, images: options.image });
   console.error(`runtime: ${decision.runtime}${decision.reason === "requested" ? "" : ` (auto: ${decision.reason})`}`);
   const env = await startEnvironment(decision.runtime, {
     workDir,
+    images: options.image,
     kafka: { brokers: options.brokers, version: options.kafkaVersion },
     mosquitto: { persistence: options.persistence ?? false },
     log: (line) => console.error(line),

@@ -9,11 +9,12 @@ import { formatVerdictLines } from "../report/verdict.js";
 import { progressPrinter } from "../report/progress.js";
 import { describeError, LosslabError } from "../errors.js";
 import { reconcileRunDir } from "./reconcile-run.js";
-import { runAction } from "./action.js";
+import { parseImageOption, runAction } from "./action.js";
 import { findRunDirs, loadResults, writeRunReports, writeSuiteReports } from "../report/files.js";
 import { compareResults, DEFAULT_TOLERANCE, formatComparison } from "../report/compare.js";
 import type { RunResult } from "../result.js";
 import { chooseRuntime, parseRuntimeChoice } from "../env/select.js";
+import type { ContainerImages } from "../setup/images.js";
 
 /** What `npm start` runs. */
 export const DEFAULT_SUITE = ["baseline"];
@@ -21,6 +22,7 @@ export const DEFAULT_SUITE = ["baseline"];
 interface RunFlags {
   runtime?: string;
   bridgeImage?: string;
+  image?: Partial<ContainerImages>;
   out: string;
   seed?: string;
   duration?: string;
@@ -78,10 +80,11 @@ async function runCommand(names: string[], flags: RunFlags): Promise<number> {
     const progress = progressPrinter();
     let outcome: RunOutcome;
     try {
-      const decision = await chooseRuntime(runtimeChoice, { kafkaVersion: scenario.brokers.kafka.version ?? undefined, bridgeImage: scenario.bridge.image });
+      const decision = await chooseRuntime(runtimeChoice, { kafkaVersion: scenario.brokers.kafka.version ?? undefined, bridgeImage: scenario.bridge.image, images: flags.image });
       console.log(`  runtime: ${decision.runtime}${decision.reason === "requested" ? "" : ` (auto: ${decision.reason})`}`);
       outcome = await runScenario(scenario, {
         runtime: decision.runtime,
+        images: flags.image,
         outDir: resolve(flags.out),
         log: flags.quiet ? undefined : (line) => process.stderr.write(`  ${line}\n`),
         onProgress: flags.quiet ? undefined : progress.update,
@@ -134,6 +137,7 @@ export function registerRunCommands(program: Command): void {
     .option("--qos <levels>", "QoS levels, e.g. 0,1,2")
     .option("--bridge-cmd <cmd>", "run this command as the bridge (LOSSLAB_* environment)")
     .option("--bridge-image <image>", "containers runtime: run this image as the bridge (LOSSLAB_* environment)")
+    .option("--image <role=image>", "containers runtime: image for mosquitto, kafka, toxiproxy or bridge (repeatable)", parseImageOption)
     .option("--suite <name>", "run a named suite when no scenario is given", "default")
     .option("--quiet", "no progress lines")
     .option("--baseline <file>", "compare with a baseline result.json (or folder of them); exit 1 on regression")

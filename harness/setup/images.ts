@@ -67,6 +67,14 @@ export function resolveImages(overrides: Partial<ContainerImages> = {}, kafkaVer
   return images;
 }
 
+/** Parses one `--image kafka=my/kafka:3.9.1` into the overrides so far; undefined when it is not ROLE=IMAGE. */
+export function parseImageOverride(value: string, previous: Partial<ContainerImages> = {}): Partial<ContainerImages> | undefined {
+  const match = /^([a-z]+)=(\S+)$/.exec(value.trim());
+  const role = match?.[1];
+  if (!match || !role || !(IMAGE_ROLES as readonly string[]).includes(role)) return undefined;
+  return { ...previous, [role]: match[2] };
+}
+
 async function dockerode(): Promise<import("dockerode")> {
   const { getContainerRuntimeClient } = await import("testcontainers");
   return (await getContainerRuntimeClient()).container.dockerode;
