@@ -140,7 +140,7 @@ export async function runScenario(scenario: ResolvedScenario, options: RunOption
     reference: !external,
     image: scenario.bridge.image ?? undefined,
     env: { ...scenario.bridge.env, ...bridgeEnvironment(bridgeConfig) },
-    readyPattern: external ? undefined : REFERENCE_BRIDGE_READY,
+    readyPattern: !external ? REFERENCE_BRIDGE_READY : scenario.bridge.readyPattern === null ? undefined : new RegExp(scenario.bridge.readyPattern),
   });
   log(`bridge started (${external ? "external: " + (scenario.bridge.image ?? scenario.bridge.command!.join(" ")) : "reference, " + scenario.bridge.mode})`);
 

@@ -70,6 +70,8 @@ export interface ResolvedBridge {
   command: string[] | null;
   /** An external bridge image (containers runtime only); null = none. */
   image: string | null;
+  /** An external bridge's ready line (regular expression source); null = up for 500 ms counts as ready. */
+  readyPattern: string | null;
   /** Extra environment for the bridge (never LOSSLAB_*). */
   env: Record<string, string>;
   /** false = persistent session. */
@@ -237,6 +239,7 @@ export function resolveScenario(
     mode: b.mode ?? DEFAULTS.bridge.mode,
     command,
     image,
+    readyPattern: b.readyPattern ?? null,
     env: { ...(b.env ?? {}) },
     cleanSession: b.cleanSession ?? DEFAULTS.bridge.cleanSession,
     clientId: b.clientId ?? DEFAULTS.bridge.clientId,

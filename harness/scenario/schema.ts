@@ -283,6 +283,19 @@ export const bridgeSchema = z.strictObject({
   command: z.array(z.string().min(1)).min(1).optional(),
   /** An external bridge image (containers runtime): started with its own entrypoint and the LOSSLAB_* environment. */
   image: z.string().trim().min(1).optional(),
+  /** An external bridge's "I am ready" line (a regular expression); without it, staying up 500 ms counts as ready. */
+  readyPattern: z
+    .string()
+    .min(1)
+    .refine((source) => {
+      try {
+        new RegExp(source);
+        return true;
+      } catch {
+        return false;
+      }
+    }, "expected a valid regular expression")
+    .optional(),
   env: envSchema.optional(),
   /** The bridge's MQTT clean session; false (the default) = a persistent session. */
   cleanSession: z.boolean().optional(),

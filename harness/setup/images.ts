@@ -154,19 +154,30 @@ async function ensureBaseImage(log: (line: string) => void): Promise<void> {
   }
 }
 
-/** `FROM base` + files, built by the engine (no registry involved). */
-async function buildOnBase(tag: string, files: Array<{ source: string; target: string }>, log: (line: string) => void): Promise<void> {
+export interface LayeredImage {
+  tag: string;
+  /** A local image (default: the debootstrapped base). */
+  from?: string;
+  /** Host files or folders copied in (hard-linked into the build context when possible). */
+  files: Array<{ source: string; target: string }>;
+  entrypoint?: string[];
+}
+
+/** `FROM <local image>` + files (+ entrypoint), built by the engine with no registry involved; skipped when the tag exists. */
+export async function buildLayeredImage(image: LayeredImage, log: (line: string) => void = () => {}): Promise<void> {
+  const { tag, files } = image;
   if (await imageExists(tag)) return;
   const context = join(losslabHome(), "images", `context.staging-${process.pid}`);
   rmSync(context, { recursive: true, force: true });
   mkdirSync(context, { recursive: true });
   try {
-    const lines = [`FROM ${LOCAL_BASE}`];
+    const lines = [`FROM ${image.from ?? LOCAL_BASE}`];
     files.forEach((file, index) => {
       const name = `f${index}`;
       copyTree(file.source, join(context, name));
       lines.push(`COPY ${name} ${file.target}`);
     });
+    if (image.entrypoint) lines.push(`ENTRYPOINT ${JSON.stringify(image.entrypoint)}`);
     writeFileSync(join(context, "Dockerfile"), lines.join("\n") + "\n");
     log(`building ${tag} …`);
     const docker = await dockerode();
@@ -230,9 +241,9 @@ export async function buildLocalImages(options: LocalImagesOptions = {}): Promis
     const [repo = images.mosquitto, tag = "latest"] = images.mosquitto.split(":");
     await (await dockerode()).getImage(LOCAL_BASE).tag({ repo, tag });
   }
-  await buildOnBase(images.kafka, [{ source: kafka.libs, target: "/opt/kafka/libs" }], log);
-  await buildOnBase(images.toxiproxy, [{ source: toxiproxy, target: "/toxiproxy" }], log);
-  await buildOnBase(images.bridge, [{ source: process.execPath, target: "/usr/local/bin/node" }], log);
+  await buildLayeredImage({ tag: images.kafka, files: [{ source: kafka.libs, target: "/opt/kafka/libs" }] }, log);
+  await buildLayeredImage({ tag: images.toxiproxy, files: [{ source: toxiproxy, target: "/toxiproxy" }] }, log);
+  await buildLayeredImage({ tag: images.bridge, files: [{ source: process.execPath, target: "/usr/local/bin/node" }] }, log);
   log(`local images ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return images;
 }

@@ -3,7 +3,7 @@
  * dockerd when needed and builds them). Same scenarios as the native runtime; faults go through the engine.
  * LOSSLAB_SKIP_CONTAINERS=1 skips this file on machines without Docker.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,7 +15,7 @@ import { LABEL_OWNER, sweepStaleContainers } from "../../harness/env/containers/
 import { mqttAnswers } from "../../harness/env/native/environment.js";
 import { chooseRuntime } from "../../harness/env/select.js";
 import { liveBrokerCount } from "../../harness/kafka/client.js";
-import { buildLocalImages, type ContainerImages } from "../../harness/setup/images.js";
+import { buildLayeredImage, buildLocalImages, imageExists, type ContainerImages } from "../../harness/setup/images.js";
 import { loadScenario } from "../../harness/scenario/load.js";
 import { resolveScenario, type ScenarioOverrides } from "../../harness/scenario/resolve.js";
 import { runScenario, type RunOutcome } from "../../harness/run.js";
@@ -146,6 +146,33 @@ describe.skipIf(skip)("containers runtime", () => {
       }
       // The scenario's QoS 0 expectation fails on purpose; the others hold.
       expect(result.expectations.filter((e) => !e.pass).map((e) => e.name)).toEqual(["qos0.lost ≤ 0"]);
+    }, 240_000);
+
+    it("an external bridge image runs with its own entrypoint and the LOSSLAB_* environment", async () => {
+      // An image of the reference bridge packaged like a user's bridge: no mount, its own ENTRYPOINT.
+      const tag = `losslab-test/packaged-bridge:${process.pid}`;
+      await buildLayeredImage({
+        tag,
+        from: images.bridge,
+        files: [
+          { source: join(ROOT, "package.json"), target: "/app/package.json" },
+          { source: join(ROOT, "dist"), target: "/app/dist" },
+          { source: join(ROOT, "node_modules"), target: "/app/node_modules" },
+        ],
+        entrypoint: ["node", "/app/dist/harness/cli.js", "bridge"],
+      });
+      try {
+        const input = await loadScenario("baseline");
+        const scenario = resolveScenario({ ...input, bridge: { ...input.bridge, readyPattern: "losslab-bridge ready" } }, { duration: "4s", bridgeImage: tag });
+        const outcome = await runScenario(scenario, { outDir: tempDir("losslab-ct-image-"), runtime: "containers", images });
+        expect(outcome.result.pass, JSON.stringify(outcome.result.expectations.filter((e) => !e.pass))).toBe(true);
+        expect(outcome.result.qos["1"]!.delivered).toBe(outcome.result.qos["1"]!.sent);
+        const bridgeLog = readFileSync(join(outcome.runDir, "env", "bridge.log"), "utf8");
+        expect(bridgeLog).toMatch(/losslab-bridge ready mode=at-least-once/);
+      } finally {
+        await docker.getImage(tag).remove({ force: true }).catch(() => {});
+      }
+      expect(await imageExists(tag)).toBe(false);
     }, 240_000);
 
     it("a kill: kill -9 of the Kafka container with an at-least-once bridge loses nothing acknowledged", async () => {

@@ -255,6 +255,7 @@ describe("resolveScenario", () => {
         mode: "at-least-once",
         command: null,
         image: null,
+        readyPattern: null,
         env: {},
         cleanSession: false,
         clientId: "losslab-bridge-{runId}",
@@ -359,6 +360,10 @@ describe("resolveScenario", () => {
     expect(overridden.bridge).toMatchObject({ image: "acme/bridge:2", command: null });
     expect(overridden.warnings).toEqual(["--bridge-image replaces bridge.image", "a bridge image runs its own entrypoint: the bridge command is ignored"]);
     expect(() => resolveScenario({ name: "imaged" }, { bridgeImage: " " })).toThrow(expect.objectContaining({ code: "USAGE" }));
+    expect(resolveScenario({ name: "ready", bridge: { command: ["b"], readyPattern: "^ready$" } }).bridge.readyPattern).toBe("^ready$");
+    expect(() => resolveScenario({ name: "ready", bridge: { command: ["b"], readyPattern: "(" } })).toThrow(
+      expect.objectContaining({ code: "SCENARIO_INVALID", message: 'scenario "ready": bridge.readyPattern: expected a valid regular expression' }),
+    );
   });
 
   it("rejects bad overrides as USAGE, naming the flag", () => {
