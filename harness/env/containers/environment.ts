@@ -25,11 +25,10 @@ import { liveBrokerCount } from "../../kafka/client.js";
 import { configureReaper } from "../../setup/docker.js";
 import { missingImages, resolveImages, type ContainerImages } from "../../setup/images.js";
 import { TOXIPROXY_VERSION } from "../../setup/versions.js";
-import type { BridgeProcessSpec, Endpoints, Environment, EnvironmentOptions, LinkName, ServiceControl, ServiceName } from "../environment.js";
+import type { BridgeProcessSpec, Endpoints, EnvironmentOptions, ServiceControl, ServiceName } from "../environment.js";
 import { freePorts } from "../ports.js";
 import { ToxiproxyClient } from "../toxiproxy.js";
-import { onTeardown } from "../teardown.js";
-import { waitFor } from "../wait.js";
+import { BaseEnvironment } from "../base-environment.js";
 import { LOG4J2_PROPERTIES, LOG4J_PROPERTIES } from "../kafka-config.js";
 import { mqttAnswers } from "../native/environment.js";
 import { ContainerService } from "./service.js";
@@ -86,30 +85,23 @@ interface KafkaNode {
   proxyName: string;
 }
 
-export class ContainersEnvironment implements Environment {
+export class ContainersEnvironment extends BaseEnvironment<ContainerService> {
   readonly runtime = "containers" as const;
-  readonly versions: Record<string, string> = {};
-  readonly kafkaServices: ServiceName[];
-  private readonly services = new Map<ServiceName, ContainerService>();
   private readonly containers: ContainerService[] = [];
   private toxiproxyContainer: ContainerService | undefined;
-  private bridgeService: ContainerService | undefined;
   private networkId: string | undefined;
-  private disposed = false;
-  private readonly unregister: () => void;
 
   private constructor(
     readonly id: string,
-    readonly endpoints: Endpoints,
-    readonly toxiproxy: ToxiproxyClient,
+    endpoints: Endpoints,
+    toxiproxy: ToxiproxyClient,
     readonly images: ContainerImages,
     private readonly docker: Dockerode,
     private readonly ports: { mosquitto: number; mqttPub: number; toxiproxy: number },
     private readonly kafkaNodes: KafkaNode[],
     private readonly options: EnvironmentOptions,
   ) {
-    this.kafkaServices = kafkaNodes.map((node) => node.service);
-    this.unregister = onTeardown(() => this.dispose());
+    super(endpoints, toxiproxy, kafkaNodes);
   }
 
   static async start(options: EnvironmentOptions): Promise<ContainersEnvironment> {
@@ -299,33 +291,13 @@ export class ContainersEnvironment implements Environment {
       }),
     );
     this.versions.kafka = await this.kafkaVersionOf(this.kafkaNodes[0]!.service);
-    if (this.kafkaNodes.length > 1) {
-      const size = this.kafkaNodes.length;
-      await waitFor(async () => (await Promise.all(this.endpoints.kafka.direct.map((b) => liveBrokerCount([b])))).every((n) => n === size), {
-        what: `all ${size} kafka brokers to register`,
-        timeoutMs: this.timeout(),
-      });
-    }
+    await this.waitForWholeCluster(this.timeout());
   }
 
   /** The Kafka version is the image's: read it from the kafka_2.13 jar's name. */
   private async kafkaVersionOf(service: ServiceName): Promise<string> {
     const output = await this.services.get(service)?.exec(["/bin/sh", "-c", "ls /opt/kafka/libs"]);
     return /kafka_2\.1[23]-([0-9][^\s]*?)\.jar/.exec(output ?? "")?.[1] ?? "unknown";
-  }
-
-  proxiesOf(link: LinkName): string[] {
-    if (link === "kafka-bridge") return this.kafkaNodes.map((node) => node.proxyName);
-    return [link];
-  }
-
-  service(name: ServiceName): ServiceControl {
-    if (name === "bridge" && this.bridgeService) return this.bridgeService;
-    const service = this.services.get(name);
-    if (!service) {
-      throw new LosslabError("SERVICE_UNKNOWN", `no service named ${name}; known: ${[...this.services.keys(), ...(this.bridgeService ? ["bridge"] : [])].join(", ")}`);
-    }
-    return service;
   }
 
   /** Container id of a service (tests and diagnostics). */
@@ -375,21 +347,7 @@ export class ContainersEnvironment implements Environment {
     return this.bridgeService;
   }
 
-  async heal(): Promise<void> {
-    await this.toxiproxy.reset();
-    for (const name of [...this.kafkaServices, "mosquitto" as const]) await this.healService(this.service(name));
-    if (this.bridgeService) await this.healService(this.bridgeService);
-  }
-
-  private async healService(service: ServiceControl): Promise<void> {
-    if (service.state === "paused") await service.resume();
-    else if (service.state === "stopped") await service.start();
-  }
-
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.unregister();
+  protected async release(): Promise<void> {
     await Promise.allSettled(
       this.containers.map(async (container) => {
         await container.remove();
@@ -403,10 +361,6 @@ export class ContainersEnvironment implements Environment {
       await this.docker.getNetwork(this.networkId).remove().catch(() => {});
       forgetNetwork(this.networkId);
     }
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.dispose();
   }
 }
 

@@ -13,17 +13,15 @@ import { liveBrokerCount } from "../../kafka/client.js";
 import type {
   BridgeProcessSpec,
   Endpoints,
-  Environment,
   EnvironmentOptions,
   KafkaOptions,
-  LinkName,
   MosquittoOptions,
   ServiceControl,
   ServiceName,
 } from "../environment.js";
 import { freePorts } from "../ports.js";
 import { ToxiproxyClient } from "../toxiproxy.js";
-import { onTeardown } from "../teardown.js";
+import { BaseEnvironment } from "../base-environment.js";
 import { waitFor } from "../wait.js";
 import { renderMosquittoConfig } from "../mosquitto-config.js";
 import { LOG4J2_PROPERTIES, LOG4J_PROPERTIES, renderKafkaConfig } from "../kafka-config.js";
@@ -60,24 +58,17 @@ export async function mqttAnswers(url: string, timeoutMs = 2_000): Promise<boole
   }
 }
 
-export class NativeEnvironment implements Environment {
+export class NativeEnvironment extends BaseEnvironment<NativeService> {
   readonly runtime = "native" as const;
-  readonly versions: Record<string, string> = {};
-  readonly kafkaServices: ServiceName[];
-  private readonly services = new Map<ServiceName, NativeService>();
   private toxiproxyProcess: ManagedProcess | undefined;
-  private bridgeService: NativeService | undefined;
-  private disposed = false;
-  private readonly unregister: () => void;
 
   private constructor(
-    readonly endpoints: Endpoints,
-    readonly toxiproxy: ToxiproxyClient,
+    endpoints: Endpoints,
+    toxiproxy: ToxiproxyClient,
     private readonly kafkaNodes: KafkaNodePorts[],
     private readonly options: EnvironmentOptions,
   ) {
-    this.kafkaServices = kafkaNodes.map((node) => node.service);
-    this.unregister = onTeardown(() => this.dispose());
+    super(endpoints, toxiproxy, kafkaNodes);
   }
 
   /** Starts the whole topology; on any failure, stops what was started and rethrows. */
@@ -259,28 +250,7 @@ export class NativeEnvironment implements Environment {
     );
     // Controllers need a quorum: start every node before waiting on any.
     await Promise.all(this.kafkaNodes.map((node) => this.service(node.service).start()));
-    if (this.kafkaNodes.length > 1) {
-      // Every node must see every broker: metadata of a just-started node can lag behind the others.
-      const size = this.kafkaNodes.length;
-      await waitFor(async () => (await Promise.all(this.endpoints.kafka.direct.map((b) => liveBrokerCount([b])))).every((n) => n === size), {
-        what: `all ${this.kafkaNodes.length} kafka brokers to register`,
-        timeoutMs: this.timeout(),
-      });
-    }
-  }
-
-  proxiesOf(link: LinkName): string[] {
-    if (link === "kafka-bridge") return this.kafkaNodes.map((node) => node.proxyName);
-    return [link];
-  }
-
-  service(name: ServiceName): ServiceControl {
-    if (name === "bridge" && this.bridgeService) return this.bridgeService;
-    const service = this.services.get(name);
-    if (!service) {
-      throw new LosslabError("SERVICE_UNKNOWN", `no service named ${name}; known: ${[...this.services.keys(), ...(this.bridgeService ? ["bridge"] : [])].join(", ")}`);
-    }
-    return service;
+    await this.waitForWholeCluster(this.timeout());
   }
 
   /** pid of Toxiproxy (diagnostics). */
@@ -317,29 +287,10 @@ export class NativeEnvironment implements Environment {
     return service;
   }
 
-  async heal(): Promise<void> {
-    await this.toxiproxy.reset();
-    const order: ServiceName[] = [...this.kafkaServices, "mosquitto"];
-    for (const name of order) await this.healService(this.service(name));
-    if (this.bridgeService) await this.healService(this.bridgeService);
-  }
-
-  private async healService(service: ServiceControl): Promise<void> {
-    if (service.state === "paused") await service.resume();
-    else if (service.state === "stopped") await service.start();
-  }
-
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.unregister();
+  protected async release(): Promise<void> {
     await this.bridgeService?.kill().catch(() => {});
     await Promise.allSettled([...this.services.values()].map((service) => service.kill()));
     await this.toxiproxyProcess?.kill().catch(() => {});
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.dispose();
   }
 }
 
